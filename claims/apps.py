@@ -1,0 +1,9 @@
+"""The claims app: articles, their sentences, the tag vocabulary and annotations."""
+
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "claims"
+    verbose_name = "Claims"
+    default_auto_field = "django.db.models.BigAutoField"

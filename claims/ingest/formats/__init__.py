@@ -1,0 +1,1 @@
+"""One extractor per document format: bytes -> `Extracted` blocks, no database."""

@@ -1,0 +1,125 @@
+"""HTML pages: the main content only, as headings, paragraphs, list items, rows and captions.
+
+trafilatura decides what is main content (it drops navigation, footers, cookie banners,
+sidebars and forms by their structure and wording). Two things are done around it: elements
+that are never content are pruned first, so that its fallback extractor cannot return a menu
+as the article, and figure captions, which it discards, are kept as paragraphs and recognised
+again by their text afterwards.
+"""
+
+import re
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from claims.ingest.decode import decode_text
+from claims.ingest.normalise import normalise_text
+from claims.ingest.types import Block, BlockKind, Extracted
+
+_NEVER_CONTENT = (
+    "//nav|//script|//style|//noscript|//template|//form|//iframe|//svg|//button"
+    "|//*[@role='navigation' or @role='banner' or @role='contentinfo' or @aria-hidden='true']"
+    "|//header[not(ancestor::article or ancestor::main)]"
+    "|//footer[not(ancestor::article or ancestor::main)]"
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w:.-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ROW_SEPARATOR = " | "
+
+
+def extract_html(data: bytes) -> Extracted:
+    text = decode_text(data, declared=_declared_charset(data))
+    tree = _parse(text)
+    if tree is None:
+        return Extracted(blocks=[])
+    for node in tree.xpath(_NEVER_CONTENT):
+        if node.getparent() is not None:
+            node.drop_tree()  # keeps the text that follows the element
+    captions = _captions_as_paragraphs(tree)
+    result = trafilatura.extract(
+        tree,
+        output_format="xml",
+        include_tables=True,
+        include_comments=False,
+        include_images=False,
+        include_formatting=False,
+        include_links=False,
+        with_metadata=True,
+    )
+    if not result:
+        return Extracted(blocks=[])
+    document = lxml.etree.fromstring(result.encode("utf-8"))
+    main = document.find("main")
+    blocks = list(_blocks_of(main, captions)) if main is not None else []
+    return Extracted(blocks=blocks, title=document.get("title", ""), language=tree.get("lang", ""))
+
+
+def _declared_charset(data: bytes) -> str:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else ""
+
+
+def _parse(text: str) -> lxml.html.HtmlElement | None:
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None  # nothing parseable: no readable text
+
+
+def _captions_as_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
+    captions = set()
+    for figure in tree.iter("figure"):
+        figure.tag = "div"
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"
+        captions.add(normalise_text(caption.text_content()))
+    return captions
+
+
+def _blocks_of(main: lxml.etree._Element, captions: set[str]):
+    if main.text and main.text.strip():
+        # trafilatura's fallback extractor returns bare text, one paragraph a line.
+        for line in main.text.splitlines():
+            yield Block(BlockKind.PARAGRAPH, line)
+    for element in main:
+        yield from _element_blocks(element, captions)
+
+
+def _element_blocks(element: lxml.etree._Element, captions: set[str]):
+    tag = element.tag
+    if tag == "head":
+        yield Block(BlockKind.HEADING, _text(element))
+    elif tag == "list":
+        for item in element.iterchildren("item"):
+            yield from _list_item_blocks(item, captions)
+    elif tag == "table":
+        for row in element.iter("row"):
+            cells = [_text(cell) for cell in row.iterchildren("cell")]
+            yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(c for c in cells if c.strip()))
+    elif tag == "quote":
+        paragraphs = list(element.iterchildren("p"))
+        for part in paragraphs or [element]:
+            yield Block(BlockKind.QUOTE, _text(part))
+    else:  # p, code and anything newer trafilatura may emit
+        text = _text(element)
+        kind = BlockKind.CAPTION if normalise_text(text) in captions else BlockKind.PARAGRAPH
+        yield Block(kind, text)
+
+
+def _list_item_blocks(item: lxml.etree._Element, captions: set[str]):
+    """An item's own text is one block; a list nested inside it gives blocks of its own."""
+    nested = [child for child in item if child.tag == "list"]
+    for child in nested:
+        item.remove(child)
+    yield Block(BlockKind.LIST_ITEM, _text(item))
+    for child in nested:
+        yield from _element_blocks(child, captions)
+
+
+def _text(element: lxml.etree._Element) -> str:
+    """The element's text, with line breaks (<lb/>) kept as spaces."""
+    for line_break in element.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
+    return "".join(element.itertext())

@@ -1,0 +1,47 @@
+"""Canonical form of block text: NFC, invisible characters removed, whitespace collapsed.
+
+Offsets that reviewers' highlights point at are indices into this form, so it must be stable:
+normalising twice gives the same text as normalising once.
+"""
+
+import re
+import unicodedata
+
+from claims.ingest.types import Block
+
+# Characters with no visible width that scraping leaves behind: zero-width space and
+# non-joiner, word joiner, byte-order mark, soft hyphen. Control characters that are not
+# whitespace go too (NUL in particular, which PostgreSQL rejects in text), and lone
+# surrogates from bad decoding, which cannot be encoded as UTF-8 at all.
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]"
+)
+
+# Code points that may sit on either side of a zero-width joiner inside an emoji sequence
+# (👩‍⚕️, 🏳️‍🌈): pictographs, the variation selector that makes a symbol an emoji, and skin
+# tones. An approximation of Unicode's Extended_Pictographic that needs no extra dependency.
+_PICTOGRAPH = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u25fe"
+    "\u2600-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_STRAY_ZERO_WIDTH_JOINER = re.compile(f"(?<![{_PICTOGRAPH}\ufe0f])\u200d|\u200d(?![{_PICTOGRAPH}])")
+
+# Python's \s covers tabs, newlines and the Unicode spaces, including the non-breaking ones
+# (U+00A0, U+2007, U+202F), so one rule turns all of them into a single plain space.
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Return the canonical form of one block's text; curly quotes are left as written."""
+    text = _INVISIBLE.sub("", text)
+    text = _STRAY_ZERO_WIDTH_JOINER.sub("", text)
+    # NFC after the removals: a soft hyphen between a letter and its accent would
+    # otherwise keep them from composing, and a second pass would then change the text.
+    text = unicodedata.normalize("NFC", text)
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def normalise_blocks(blocks: list[Block]) -> list[Block]:
+    """Normalise every block's text and drop the blocks left empty."""
+    normalised = (Block(block.kind, normalise_text(block.text)) for block in blocks)
+    return [block for block in normalised if block.text]

@@ -1,0 +1,13 @@
+"""HTML routes of the claims app."""
+
+from django.urls import path
+
+from claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("articles/new/", views.article_upload, name="article_upload"),
+    path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
+]

@@ -1,0 +1,64 @@
+"""Server-rendered pages: article list, upload and a read-only article view."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from claims import selectors, services
+from claims.forms import ArticleUploadForm
+from claims.ingest.errors import IngestError
+from claims.models import Article
+
+PAGE_SIZE = 50
+
+
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.article_list(search=search), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "claims/article_list.html", {"page": page, "search": search})
+
+
+@login_required
+def article_upload(request: HttpRequest) -> HttpResponse:
+    form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_ingest(
+                upload=_upload_from(form.cleaned_data),
+                user=request.user,
+                title=form.cleaned_data["title"],
+                publisher=form.cleaned_data["publisher"],
+                source_url=form.cleaned_data["source_url"],
+            )
+        except services.DuplicateArticleError as error:
+            duplicate = error.article
+            form.add_error(None, error.message)
+        except IngestError as error:
+            form.add_error("file" if form.cleaned_data.get("file") else "text", error.message)
+        else:
+            return redirect("claims:article_detail", article_id=article.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "claims/article_upload.html", {"form": form, "duplicate": duplicate}, status=status
+    )
+
+
+def _upload_from(cleaned: dict) -> services.Upload:
+    uploaded = cleaned.get("file")
+    if uploaded:
+        return services.upload_read(stream=uploaded, filename=uploaded.name, size=uploaded.size)
+    return services.Upload(data=cleaned["text"].encode("utf-8"), filename="pasted.txt")
+
+
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    sentences = selectors.article_sentences(article=article)
+    return render(
+        request, "claims/article_detail.html", {"article": article, "sentences": sentences}
+    )

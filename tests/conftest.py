@@ -1,0 +1,72 @@
+"""Personas and small builders shared by the database tests."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from claims import services
+from claims.models import EDITOR, READER, REVIEWER, Article
+
+
+def _user(username: str, role: str | None) -> User:
+    user = User.objects.create_user(username=username, password="correct horse battery")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return _user("rita", REVIEWER)
+
+
+@pytest.fixture
+def other_reviewer(db) -> User:
+    return _user("omar", REVIEWER)
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _user("edna", EDITOR)
+
+
+@pytest.fixture
+def reader(db) -> User:
+    return _user("reed", READER)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return _user("olga", None)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def static_files_without_manifest(settings):
+    """Pages render without `collectstatic` having run (the manifest exists only in deploys)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+CLINIC_TEXT = (
+    "Is stem cell therapy safe?\n"
+    "Our treatment has no side effects. It targets the root cause of arthritis.\n"
+    "- ✅ Prices from $1,500 (2 injections) to $10,000.\n"
+)
+
+
+@pytest.fixture
+def make_article(db, reviewer):
+    def make(text: str = CLINIC_TEXT, **overrides) -> Article:
+        fields = {"user": reviewer, "publisher": "RegenWell Institute", **overrides}
+        filename = fields.pop("filename", "pasted.txt")
+        return services.article_ingest(
+            upload=services.Upload(data=text.encode("utf-8"), filename=filename), **fields
+        )
+
+    return make

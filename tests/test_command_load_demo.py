@@ -1,0 +1,41 @@
+"""manage.py load_demo: demo users with printed passwords, demo articles, idempotent."""
+
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from claims.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_demo_users_whose_printed_passwords_work(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    passwords = dict(re.findall(r"demo user (\S+)\s+password (\S+)", out))
+    assert set(passwords) == {"reviewer", "reviewer2", "editor"}
+    for username, password in passwords.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None
+        assert user.groups.filter(name=username.rstrip("2")).exists()
+
+
+def test_it_loads_at_least_three_demo_articles_from_different_publishers(capsys):
+    call_command("load_demo")
+    articles = Article.objects.all()
+    assert articles.count() >= 3
+    assert len({a.publisher for a in articles}) == articles.count()
+    assert all(a.sentences.count() >= 30 for a in articles)
+    assert {a.media_type for a in articles} >= {"text/html", "text/markdown", "text/plain"}
+
+
+def test_running_it_twice_adds_nothing_and_prints_no_password(capsys):
+    call_command("load_demo")
+    capsys.readouterr()
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "password" not in out
+    assert "already loaded" in out
+    assert Article.objects.count() == 4

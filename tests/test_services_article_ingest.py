@@ -1,0 +1,134 @@
+"""article_ingest: what gets stored, and that bad input stores nothing."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+
+from claims import services
+from claims.ingest.errors import IngestError
+from claims.models import Article, Sentence
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_the_text_and_sentences_with_exact_offsets(make_article):
+    article = make_article()
+    sentences = list(article.sentences.order_by("index"))
+    assert [s.text for s in sentences[:3]] == [
+        "Is stem cell therapy safe?",
+        "Our treatment has no side effects.",
+        "It targets the root cause of arthritis.",
+    ]
+    assert len(sentences) == 4
+    assert sentences[3].text.endswith("Prices from $1,500 (2 injections) to $10,000.")
+    assert [s.kind for s in sentences] == ["paragraph", "paragraph", "paragraph", "list_item"]
+    for sentence in sentences:
+        assert article.text[sentence.start : sentence.end] == sentence.text
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+
+
+def test_it_numbers_blocks_so_sentences_of_one_paragraph_share_one(make_article):
+    article = make_article()
+    blocks = list(article.sentences.order_by("index").values_list("block", flat=True))
+    assert blocks[0] == 0
+    assert blocks[1] == blocks[2] == 1
+    assert blocks[-1] == 2
+
+
+def test_it_keeps_the_original_bytes_and_metadata(make_article, reviewer):
+    article = make_article(title="Knee therapy", source_url="https://regenwell.example.com/knee")
+    assert article.title == "Knee therapy"
+    assert article.publisher == "RegenWell Institute"
+    assert article.created_by == reviewer
+    assert article.media_type == "text/plain"
+    assert article.status == Article.Status.NEW
+    assert len(article.content_sha256) == 64
+    with default_storage.open(article.original_file.name, "rb") as stored:
+        assert stored.read().decode("utf-8").startswith("Is stem cell therapy safe?")
+
+
+def test_it_takes_the_title_from_the_first_heading_when_none_is_given(make_article):
+    article = make_article(text="# Cure your knees\n\nOur therapy is proven.\n", filename="a.md")
+    assert article.title == "Cure your knees"
+
+
+def test_it_refuses_the_same_content_twice_and_names_the_first_article(make_article):
+    first = make_article()
+    with pytest.raises(services.DuplicateArticleError) as raised:
+        make_article(title="Another title")
+    assert raised.value.article == first
+    assert str(first.pk) in raised.value.message
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "code"),
+    [
+        (b"", "empty.txt", IngestError.EMPTY),
+        (b"   \n\t  \n", "blank.txt", IngestError.EMPTY),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "photo.png", IngestError.UNSUPPORTED_TYPE),
+        (b"%PDF-1.7\nthis is not really a pdf", "broken.pdf", IngestError.CORRUPT_PDF),
+        (b"plain words, not a zip archive", "letter.docx", IngestError.INVALID_DOCX),
+        (
+            b"<html><body><nav><a href='/'>Home</a></nav><script>x()</script></body></html>",
+            "empty.html",
+            IngestError.NO_TEXT,
+        ),
+    ],
+    ids=["empty", "whitespace", "png", "corrupt-pdf", "docx-not-zip", "html-without-text"],
+)
+def test_it_rejects_bad_input_with_a_clear_message_and_saves_nothing(
+    reviewer, data, filename, code
+):
+    with pytest.raises(IngestError) as raised:
+        services.article_ingest(upload=services.Upload(data=data, filename=filename), user=reviewer)
+    assert raised.value.code == code
+    assert raised.value.message
+    assert Article.objects.count() == 0
+    assert Sentence.objects.count() == 0
+
+
+class CountingStream(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_it_refuses_a_file_over_the_limit_from_its_declared_size_without_reading(settings):
+    settings.MAX_UPLOAD_MB = 1
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    stream = CountingStream(b"x" * (3 * 1024 * 1024))
+    with pytest.raises(IngestError) as raised:
+        services.upload_read(stream=stream, filename="big.txt", size=3 * 1024 * 1024)
+    assert raised.value.code == IngestError.TOO_LARGE
+    assert "3.0 MB" in raised.value.message and "1 MB" in raised.value.message
+    assert stream.bytes_read == 0
+
+
+def test_it_stops_reading_an_oversized_stream_one_byte_past_the_limit(settings):
+    settings.MAX_UPLOAD_MB = 1
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    stream = CountingStream(b"x" * (3 * 1024 * 1024))
+    with pytest.raises(IngestError) as raised:
+        services.upload_read(stream=stream, filename="big.txt")
+    assert raised.value.code == IngestError.TOO_LARGE
+    assert stream.bytes_read == 1024 * 1024 + 1
+
+
+def test_it_rolls_back_the_article_when_storing_sentences_fails(reviewer, monkeypatch):
+    def broken_bulk_create(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Sentence.objects, "bulk_create", broken_bulk_create)
+    with pytest.raises(RuntimeError):
+        services.article_ingest(
+            upload=services.Upload(data=b"Stem cells cure everything.", filename="a.txt"),
+            user=reviewer,
+        )
+    assert Article.objects.count() == 0

@@ -1,0 +1,49 @@
+"""Settings come from the environment, and production refuses to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _settings_value(expression: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", f"import annotator.settings as s; print({expression})"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = _settings_value("s.SECRET_KEY", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_reads_upload_limit_hosts_and_database_from_the_environment():
+    result = _settings_value(
+        "s.MAX_UPLOAD_BYTES, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE']",
+        SECRET_KEY="x",
+        MAX_UPLOAD_MB="3",
+        ALLOWED_HOSTS="claims.example.org, localhost",
+        DATABASE_URL="postgres://u:p@db.example.org:5432/claimscope",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "3145728 ['claims.example.org', 'localhost'] django.db.backends.postgresql"
+    )
+
+
+def test_it_defaults_to_sqlite_under_var_and_ten_megabytes():
+    clean_env = {"SECRET_KEY": "x", "DATABASE_URL": ""}
+    result = _settings_value("s.MAX_UPLOAD_MB, s.DATABASES['default']['NAME']", **clean_env)
+    assert result.returncode == 0, result.stderr
+    limit, name = result.stdout.strip().split(" ", 1)
+    assert limit == "10"
+    assert name.endswith("var/claimscope.sqlite3")
