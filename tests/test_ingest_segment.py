@@ -375,6 +375,20 @@ SEGMENT_CASES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "reference_white_paper_with_year_and_link",
+        "Ortiz-Vale R. Our experience with 300 patients. Clinic White Paper. 2022. "
+        "https://clinic.example.org/paper",
+        [
+            "Ortiz-Vale R. Our experience with 300 patients. Clinic White Paper. 2022. "
+            "https://clinic.example.org/paper"
+        ],
+    ),
+    (
+        "prose_with_a_year_and_a_link_still_splits",
+        "We opened in 2015. Read more at https://clinic.example.org/about today.",
+        ["We opened in 2015.", "Read more at https://clinic.example.org/about today."],
+    ),
+    (
         "reference_initials_first",
         "J. Smith and A. B. Jones, Cell therapy outcomes, Regen. Rep. 12 (2020) 44-51.",
         ["J. Smith and A. B. Jones, Cell therapy outcomes, Regen. Rep. 12 (2020) 44-51."],

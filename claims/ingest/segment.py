@@ -72,7 +72,10 @@ _REFERENCE_AUTHORS = re.compile(
 _LOCATOR = (
     r"(?:(?:19|20)\d\d[^;]{0,12};\s?\d+(?:\(\d+\))?(?::\s?[A-Za-z]?\d+)?|\d+ \((?:19|20)\d\d\) \d+)"
 )
-_REFERENCE_DETAILS = re.compile(rf"{_LOCATOR}|\bdoi(?::|\.org/)\s?10\.", re.IGNORECASE)
+# A locator, a DOI, or a year followed later by a link ("... White Paper. 2022. https://...").
+_REFERENCE_DETAILS = re.compile(
+    rf"{_LOCATOR}|\bdoi(?::|\.org/)\s?10\.|\b(?:19|20)\d\d\b.*\bhttps?://", re.IGNORECASE
+)
 _ENDS_WITH_LOCATOR = re.compile(rf"{_LOCATOR}(?:[-–]\d+)?\.?$")
 _MAX_REFERENCE_LENGTH = 500
 
