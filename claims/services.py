@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from claims.ingest.errors import IngestError
 from claims.ingest.pipeline import parse_document
@@ -119,23 +119,30 @@ def _article_create(
     )
     article.original_file.name = _original_store(upload.data, sha256=sha256)
     article.save(update_fields=["original_file"])
-    blocks = _block_numbers(parsed)
-    Sentence.objects.bulk_create(
-        [
-            Sentence(
-                article=article,
-                index=s.index,
-                block=block,
-                start=s.start,
-                end=s.end,
-                text=s.text,
-                kind=s.kind.value,
-            )
-            for s, block in zip(parsed.sentences, blocks, strict=True)
-        ],
-        batch_size=2000,
-    )
+    _sentences_store(article=article, parsed=parsed)
     return article
+
+
+_SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+
+
+def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
+    """Insert the sentences in bulk, below the ORM: building 16,000 model instances for a
+    1 MB article costs seconds, while PostgreSQL's COPY takes a tenth of one."""
+    rows = [
+        (article.pk, s.index, block, s.start, s.end, s.text, s.kind.value)
+        for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
+    ]
+    table = connection.ops.quote_name(Sentence._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _SENTENCE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(_SENTENCE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _block_numbers(parsed: ParsedDocument) -> list[int]:

@@ -122,10 +122,10 @@ def test_it_stops_reading_an_oversized_stream_one_byte_past_the_limit(settings):
 
 
 def test_it_rolls_back_the_article_when_storing_sentences_fails(reviewer, monkeypatch):
-    def broken_bulk_create(*args, **kwargs):
+    def broken_store(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Sentence.objects, "bulk_create", broken_bulk_create)
+    monkeypatch.setattr(services, "_sentences_store", broken_store)
     with pytest.raises(RuntimeError):
         services.article_ingest(
             upload=services.Upload(data=b"Stem cells cure everything.", filename="a.txt"),

@@ -25,10 +25,12 @@ _STYLE_KINDS = (
 
 def extract_docx(data: bytes) -> Extracted:
     document = _open(data)
+    # Looked up once: python-docx's `paragraph.style` searches every style on each call.
+    style_names = {style.style_id: style.name or "" for style in document.styles}
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            blocks.append(Block(_paragraph_kind(item), item.text))
+            blocks.append(Block(_paragraph_kind(item, style_names), item.text))
         elif isinstance(item, Table):
             blocks += _table_rows(item)
     properties = document.core_properties
@@ -48,12 +50,13 @@ def _open(data: bytes) -> Document:
         ) from None
 
 
-def _paragraph_kind(paragraph: Paragraph) -> BlockKind:
-    style = paragraph.style.name if paragraph.style is not None else ""
+def _paragraph_kind(paragraph: Paragraph, style_names: dict[str, str]) -> BlockKind:
+    properties = paragraph._p.pPr
+    style_id = properties.style if properties is not None else None
+    style = style_names.get(style_id, "") if style_id else ""
     for prefixes, kind in _STYLE_KINDS:
         if style.startswith(prefixes):
             return kind
-    properties = paragraph._p.pPr
     if properties is not None and properties.numPr is not None:
         return BlockKind.LIST_ITEM  # numbered or bulleted by direct formatting
     return BlockKind.PARAGRAPH
