@@ -10,11 +10,12 @@ import unicodedata
 from claims.ingest.types import Block
 
 # Characters with no visible width that scraping leaves behind: zero-width space and
-# non-joiner, word joiner, byte-order mark, soft hyphen. Control characters that are not
+# non-joiner, word joiner, byte-order mark, soft hyphen, and the noncharacters U+FFFE/U+FFFF
+# (PDF readers use the first to mark hyphenation). Control characters that are not
 # whitespace go too (NUL in particular, which PostgreSQL rejects in text), and lone
 # surrogates from bad decoding, which cannot be encoded as UTF-8 at all.
 _INVISIBLE = re.compile(
-    "[\u200b\u200c\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]"
+    "[\u200b\u200c\u2060\ufeff\u00ad\ufffe\uffff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]"
 )
 
 # Code points that may sit on either side of a zero-width joiner inside an emoji sequence

@@ -34,6 +34,9 @@ _HEADING_SCALE = 1.15
 _EDGE_LINES = 2
 _MAX_RUNNING_LINE = 100
 _PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "untitled document"}
+# A line of the page text, cut after a hyphenation mark as well as at line breaks.
+_LINE_PIECE = re.compile(r"[^\r\n\ufffe\x02]*[\ufffe\x02]|[^\r\n\ufffe\x02]+")
+_INNER_SOFT_HYPHEN = re.compile(r"[\ufffe\x02]\s*(\S)")
 _SENTENCE_END = re.compile(r"[.?!…:][\"'”’)\]*]*$")
 
 
@@ -97,18 +100,19 @@ def _page_lines(page: pdfium.PdfPage) -> list[_Line]:
 
     PDFium ends every line it finds with a generated CRLF, so the page text is split there;
     the geometry comes from the first and last characters of each line, which is one call
-    per line rather than one search of the page per line.
+    per line rather than one search of the page per line. A line PDFium joined to the next
+    at a hyphenation mark (U+FFFE) is cut there again, so each part keeps its own position.
     """
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
         if not _indices_match(textpage, text):
             return _page_lines_by_box(textpage)
-        lines, position = [], 0
-        for raw in text.split("\r\n"):
-            first = position + len(raw) - len(raw.lstrip())
-            last = position + len(raw.rstrip()) - 1
-            position += len(raw) + 2
+        lines = []
+        for piece in _LINE_PIECE.finditer(text):
+            raw = piece.group()
+            first = piece.start() + len(raw) - len(raw.lstrip())
+            last = piece.start() + len(raw.rstrip()) - 1
             if last >= first:
                 lines.append(_line_between(textpage, raw.strip(), first, last))
         return lines
@@ -131,10 +135,8 @@ def _line_between(textpage: pdfium.PdfTextPage, text: str, first: int, last: int
     raw = textpage.raw
     left, _, _, top = _char_box(raw, first)
     _, right, _, last_top = _char_box(raw, last)
-    x, y = ctypes.c_double(), ctypes.c_double()
-    pdfium_c.FPDFText_GetCharOrigin(raw, first, x, y)
-    size = pdfium_c.FPDFText_GetFontSize(raw, first)
-    return _Line(text, left, y.value, right, max(top, last_top, y.value + size * 0.7), size)
+    baseline, size = _baseline_and_size(raw, first)
+    return _Line(text, left, baseline, right, max(top, last_top, baseline + size * 0.7), size)
 
 
 def _char_box(raw, index: int) -> tuple[float, float, float, float]:
@@ -143,25 +145,35 @@ def _char_box(raw, index: int) -> tuple[float, float, float, float]:
     return left.value, right.value, bottom.value, top.value
 
 
+def _baseline_and_size(raw, index: int) -> tuple[float, float]:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+    return y.value, pdfium_c.FPDFText_GetFontSize(raw, index)
+
+
 def _page_lines_by_box(textpage: pdfium.PdfTextPage) -> list[_Line]:
     """Slower reading by text boxes, for pages whose character indices do not line up."""
     lines: list[_Line] = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r\n", " ").strip()
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        text = _mend_inner_hyphens(text.replace("\r\n", " ")).strip()
         previous = lines[-1] if lines else None
         if previous is not None and _same_line(previous, bottom, top) and left >= previous.left:
             previous.text = f"{previous.text} {text}"
             previous.right, previous.top = max(previous.right, right), max(previous.top, top)
         elif text:
-            size = _font_size_at(textpage, left, bottom, top)
-            lines.append(_Line(text, left, bottom, right, top, size))
+            first = pdfium_c.FPDFText_GetCharIndexAtPos(
+                textpage.raw, left + 1, (bottom + top) / 2, 3, 3
+            )
+            baseline, size = _baseline_and_size(textpage.raw, first) if first >= 0 else (bottom, 0)
+            lines.append(_Line(text, left, baseline, right, top, size))
     return lines
 
 
-def _font_size_at(textpage: pdfium.PdfTextPage, left: float, bottom: float, top: float) -> float:
-    index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, left + 1, (bottom + top) / 2, 3, 3)
-    return pdfium_c.FPDFText_GetFontSize(textpage.raw, index) if index >= 0 else 0.0
+def _mend_inner_hyphens(text: str) -> str:
+    """Resolve hyphenation marks inside one piece of text, as `_rejoin` does between lines."""
+    return _INNER_SOFT_HYPHEN.sub(lambda m: "" if m.group(1).islower() else "-" + m.group(1), text)
 
 
 def _same_line(line: _Line, bottom: float, top: float) -> bool:
@@ -258,11 +270,10 @@ def _continues(block: tuple[BlockKind, list[str]], line: _Line, kind: BlockKind)
 def _hyphenated(line: str, next_line: str) -> bool:
     """True when `line` ends with half a word that `next_line` completes ("regen-" "erative").
 
-    A hyphen before a capital or a digit is kept: "COVID-" "19", "anti-" "Inflammatory".
+    A hyphen before a capital or a digit is kept: "post-" "COVID", "COVID-" "19".
     """
-    if line.endswith(_SOFT_HYPHENS):
-        return True
-    return line.endswith("-") and line[-2:-1].isalpha() and next_line[:1].islower()
+    ends_with_hyphen = line.endswith("-") and line[-2:-1].isalpha()
+    return (ends_with_hyphen or line.endswith(_SOFT_HYPHENS)) and next_line[:1].islower()
 
 
 def _rejoin(texts: list[str]) -> str:
@@ -274,6 +285,8 @@ def _rejoin(texts: list[str]) -> str:
             joined = text
         elif _hyphenated(joined, text):
             joined = joined[:-1] + text
+        elif joined.endswith(_SOFT_HYPHENS):
+            joined = f"{joined[:-1]}-{text}"  # a real hyphen PDFium took for hyphenation
         else:
             joined = f"{joined} {text}"
     return joined

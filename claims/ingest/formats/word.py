@@ -1,14 +1,20 @@
-"""DOCX: paragraphs, headings, list items, quotes, captions and table rows in document order."""
+"""DOCX: paragraphs, headings, list items, quotes, captions and table rows in document order.
+
+python-docx opens the package (and knows the styles and core properties); the body is then
+walked as WordprocessingML directly, because python-docx's own view of it loses visible
+text: paragraphs inside content controls (<w:sdt>, as on Word's cover pages) and the
+inserted words of tracked changes (<w:ins>), which can reverse a claim's meaning.
+"""
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
+from docx.oxml.ns import qn
+from lxml.etree import XMLSyntaxError, _Element
 
 from claims.ingest.errors import IngestError
 from claims.ingest.types import Block, BlockKind, Extracted
@@ -21,18 +27,26 @@ _STYLE_KINDS = (
     (("Quote", "Intense Quote"), BlockKind.QUOTE),
     (("Caption",), BlockKind.CAPTION),
 )
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+# Wrappers whose content counts as if it stood in their place.
+_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
+_TEXT, _TAB, _BREAK, _RETURN, _HYPHEN = (
+    qn("w:t"),
+    qn("w:tab"),
+    qn("w:br"),
+    qn("w:cr"),
+    qn("w:noBreakHyphen"),
+)
+_RUN_PIECES = {_TEXT: None, _TAB: "\t", _BREAK: " ", _RETURN: " ", _HYPHEN: "-"}
 
 
 def extract_docx(data: bytes) -> Extracted:
     document = _open(data)
-    # Looked up once: python-docx's `paragraph.style` searches every style on each call.
-    style_names = {style.style_id: style.name or "" for style in document.styles}
-    blocks: list[Block] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(Block(_paragraph_kind(item, style_names), item.text))
-        elif isinstance(item, Table):
-            blocks += _table_rows(item)
+    body = document.element.find(qn("w:body"))
+    if document.element.tag != qn("w:document") or body is None:
+        raise _invalid()
+    styles = {style.style_id: style.name or "" for style in document.styles}
+    blocks = list(_body_blocks(body, styles))
     properties = document.core_properties
     return Extracted(
         blocks=blocks, title=properties.title or "", language=properties.language or ""
@@ -43,39 +57,70 @@ def _open(data: bytes) -> Document:
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError):
-        raise IngestError(
-            IngestError.INVALID_DOCX,
-            "This Word document is damaged or is not really a DOCX file. "
-            "Open it in Word or LibreOffice, save it as DOCX again and upload the new file.",
-        ) from None
+        raise _invalid() from None
 
 
-def _paragraph_kind(paragraph: Paragraph, style_names: dict[str, str]) -> BlockKind:
-    properties = paragraph._p.pPr
-    style_id = properties.style if properties is not None else None
-    style = style_names.get(style_id, "") if style_id else ""
+def _invalid() -> IngestError:
+    return IngestError(
+        IngestError.INVALID_DOCX,
+        "This Word document is damaged or is not really a DOCX file. "
+        "Open it in Word or LibreOffice, save it as DOCX again and upload the new file.",
+    )
+
+
+def _body_blocks(container: _Element, styles: dict[str, str]) -> Iterator[Block]:
+    for element in container:
+        if element.tag == _P:
+            yield Block(_paragraph_kind(element, styles), paragraph_text(element))
+        elif element.tag == _TBL:
+            yield from _table_rows(element)
+        elif element.tag in _WRAPPERS:
+            yield from _body_blocks(element, styles)
+
+
+def _paragraph_kind(paragraph: _Element, styles: dict[str, str]) -> BlockKind:
+    properties = paragraph.find(qn("w:pPr"))
+    style_element = properties.find(qn("w:pStyle")) if properties is not None else None
+    style_id = style_element.get(qn("w:val")) if style_element is not None else None
+    style = styles.get(style_id, "") if style_id else ""
     for prefixes, kind in _STYLE_KINDS:
         if style.startswith(prefixes):
             return kind
-    if properties is not None and properties.numPr is not None:
+    if properties is not None and properties.find(qn("w:numPr")) is not None:
         return BlockKind.LIST_ITEM  # numbered or bulleted by direct formatting
     return BlockKind.PARAGRAPH
 
 
-def _table_rows(table: Table) -> list[Block]:
-    rows = []
-    for row in table.rows:
-        cells = _unique_cells(row.cells)
-        text = _ROW_SEPARATOR.join(cell.text.strip() for cell in cells if cell.text.strip())
-        rows.append(Block(BlockKind.TABLE_ROW, text))
-    return rows
+def paragraph_text(paragraph: _Element) -> str:
+    """The visible text of a paragraph: runs, hyperlinks and inserted text; never deleted
+    text (stored as w:delText) or field codes (w:instrText)."""
+    pieces = []
+    for element in paragraph.iter(*_RUN_PIECES):
+        piece = _RUN_PIECES[element.tag]
+        pieces.append((element.text or "") if piece is None else piece)
+    return "".join(pieces)
 
 
-def _unique_cells(cells):
-    """python-docx repeats a merged cell once per grid column it spans; keep it once."""
-    seen, unique = set(), []
-    for cell in cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            unique.append(cell)
-    return unique
+def _table_rows(table: _Element) -> Iterator[Block]:
+    for row in table.iter(_TR):
+        if _nearest_table(row) is not table:
+            continue  # a row of a table nested in a cell: it becomes part of that cell
+        cells = [_cell_text(cell) for cell in row.iterchildren(_TC) if not _continues_merge(cell)]
+        yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(cell for cell in cells if cell))
+
+
+def _nearest_table(row: _Element) -> _Element | None:
+    parent = row.getparent()
+    while parent is not None and parent.tag != _TBL:
+        parent = parent.getparent()
+    return parent
+
+
+def _continues_merge(cell: _Element) -> bool:
+    """A cell continuing a vertical merge repeats the text of the cell above it."""
+    merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    return merge is not None and merge.get(qn("w:val")) != "restart"
+
+
+def _cell_text(cell: _Element) -> str:
+    return " ".join(text for p in cell.iter(_P) if (text := paragraph_text(p).strip()))
