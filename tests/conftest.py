@@ -40,6 +40,12 @@ def outsider(db) -> User:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in nearly every test; the real hasher costs ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

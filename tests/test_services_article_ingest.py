@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from reportlab.pdfgen import canvas
 
 from claims import services
 from claims.ingest.errors import IngestError
@@ -62,6 +63,23 @@ def test_it_refuses_the_same_content_twice_and_names_the_first_article(make_arti
     assert Article.objects.count() == 1
 
 
+def _encrypted_pdf() -> bytes:
+    out = io.BytesIO()
+    document = canvas.Canvas(out, encrypt="secret")
+    document.drawString(72, 700, "Our stem cells cure arthritis.")
+    document.save()
+    return out.getvalue()
+
+
+def _scanned_pdf() -> bytes:
+    """A page with a drawing and no text layer, as a scan without OCR has."""
+    out = io.BytesIO()
+    document = canvas.Canvas(out)
+    document.rect(72, 600, 300, 100, fill=1)
+    document.save()
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "code"),
     [
@@ -75,8 +93,25 @@ def test_it_refuses_the_same_content_twice_and_names_the_first_article(make_arti
             "empty.html",
             IngestError.NO_TEXT,
         ),
+        (_encrypted_pdf(), "protected.pdf", IngestError.ENCRYPTED_PDF),
+        (_scanned_pdf(), "scan.pdf", IngestError.NO_TEXT),
+        (b"\xef\xbb\xbfCaf\xe9 cure \x93guaranteed\x94", "legacy.txt", IngestError.UNDECODABLE),
+        (bytes(range(1, 32)) * 64, "notes.txt", IngestError.UNSUPPORTED_TYPE),
+        (b"PK\x03\x04" + b"\x00" * 60, "letter.docx", IngestError.INVALID_DOCX),
     ],
-    ids=["empty", "whitespace", "png", "corrupt-pdf", "docx-not-zip", "html-without-text"],
+    ids=[
+        "empty",
+        "whitespace",
+        "png",
+        "corrupt-pdf",
+        "docx-not-zip",
+        "html-without-text",
+        "encrypted-pdf",
+        "pdf-without-text-layer",
+        "undecodable-text",
+        "control-characters",
+        "damaged-zip",
+    ],
 )
 def test_it_rejects_bad_input_with_a_clear_message_and_saves_nothing(
     reviewer, data, filename, code
