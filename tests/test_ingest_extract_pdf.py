@@ -102,6 +102,13 @@ def emoji_font(monkeypatch) -> str:
     return font.fontName
 
 
+# A page with an astral-plane emoji is read by text box; any other by character index.
+READING_PATHS = [
+    pytest.param("", id="page_read_by_character_index"),
+    pytest.param(" 💪", id="page_read_by_text_box"),
+]
+
+
 def test_it_rejoins_a_paragraph_wrapped_over_several_lines():
     text = (
         "Our stem cell treatment repairs damaged cartilage, calms inflammation and restores "
@@ -114,13 +121,7 @@ def test_it_rejoins_a_paragraph_wrapped_over_several_lines():
     assert extract_pdf(data).blocks == [Block(BlockKind.PARAGRAPH, text)]
 
 
-@pytest.mark.parametrize(
-    "emoji",
-    [
-        pytest.param("", id="page_read_by_character_index"),
-        pytest.param(" 💪", id="page_read_by_text_box"),
-    ],
-)
+@pytest.mark.parametrize("emoji", READING_PATHS)
 def test_it_mends_a_word_hyphenated_at_a_line_end(emoji_font, emoji):
     data = pdf_from(
         lines(
@@ -143,13 +144,7 @@ def test_it_mends_a_word_hyphenated_at_a_line_end(emoji_font, emoji):
     ]
 
 
-@pytest.mark.parametrize(
-    "emoji",
-    [
-        pytest.param("", id="page_read_by_character_index"),
-        pytest.param(" 💪", id="page_read_by_text_box"),
-    ],
-)
+@pytest.mark.parametrize("emoji", READING_PATHS)
 def test_it_keeps_the_hyphen_of_a_compound_before_a_capital(emoji_font, emoji):
     data = pdf_from(
         lines(
