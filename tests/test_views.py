@@ -1,8 +1,11 @@
 """The server-rendered pages: list, upload (file or paste) and the article view."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from reportlab.pdfgen import canvas
 
 from claims.models import Article
 
@@ -81,3 +84,41 @@ def test_it_renders_article_text_as_text_not_markup(signed_in, make_article):
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text
+
+
+def test_it_refuses_an_upload_over_the_limit_and_says_the_limit(signed_in, settings):
+    settings.MAX_UPLOAD_MB = 1
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    upload = SimpleUploadedFile("huge.txt", b"Stem cells cure all. " * 60_000)
+    response = signed_in.post(reverse("claims:article_upload"), {"file": upload})
+    assert response.status_code == 400
+    assert "the limit is 1 MB" in " ".join(response.context["form"].errors["file"])
+    assert Article.objects.count() == 0
+
+
+def test_it_creates_an_article_from_an_uploaded_pdf(signed_in):
+    out = io.BytesIO()
+    document = canvas.Canvas(out)
+    document.drawString(72, 700, "Prices range from $1,500 (2 injections) to $10,000.")
+    document.drawString(72, 680, "Most patients walk without a cane within weeks.")
+    document.save()
+    upload = SimpleUploadedFile("brochure.pdf", out.getvalue(), content_type="application/pdf")
+    response = signed_in.post(reverse("claims:article_upload"), {"file": upload})
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.media_type == "application/pdf"
+    assert list(article.sentences.values_list("text", flat=True)) == [
+        "Prices range from $1,500 (2 injections) to $10,000.",
+        "Most patients walk without a cane within weeks.",
+    ]
+
+
+def test_it_refuses_pasted_whitespace(signed_in):
+    response = signed_in.post(reverse("claims:article_upload"), {"text": " \n\u00a0\u200b "})
+    assert response.status_code == 400
+    assert Article.objects.count() == 0
+
+
+def test_it_answers_404_for_an_article_that_does_not_exist(signed_in):
+    response = signed_in.get(reverse("claims:article_detail", args=[999_999]))
+    assert response.status_code == 404
