@@ -31,6 +31,8 @@ _LIST_MARKER = re.compile(r"(?:[•●▪◦‣∙·\-–✓✔✅☑👉➤►�
 # PDFium marks a hyphen it judges to be end-of-line hyphenation with one of these.
 _SOFT_HYPHENS = ("\ufffe", "\x02", "\u00ad")
 _HEADING_SCALE = 1.15
+# A gap this many line pitches wide (from baseline to baseline) separates two paragraphs.
+_PARAGRAPH_GAP = 1.3
 _EDGE_LINES = 2
 _MAX_RUNNING_LINE = 100
 _PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "untitled document"}
@@ -135,8 +137,15 @@ def _line_between(textpage: pdfium.PdfTextPage, text: str, first: int, last: int
     raw = textpage.raw
     left, _, _, top = _char_box(raw, first)
     _, right, _, last_top = _char_box(raw, last)
-    baseline, size = _baseline_and_size(raw, first)
+    baseline, size = _baseline_and_size(raw, first + _first_word_offset(text))
     return _Line(text, left, baseline, right, max(top, last_top, baseline + size * 0.7), size)
+
+
+def _first_word_offset(text: str) -> int:
+    """Where the words of a line start, past any list marker, which may be set larger."""
+    marker = _LIST_MARKER.match(text)
+    start = marker.end() if marker else 0
+    return next((i for i in range(start, len(text)) if text[i].isalnum()), 0)
 
 
 def _char_box(raw, index: int) -> tuple[float, float, float, float]:
@@ -212,15 +221,8 @@ def _running_key(line: _Line) -> tuple[str, int]:
 
 def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     lines = [line for page in pages for line in page]
-    body_height = statistics.median(line.height for line in lines)
     body_size = statistics.median(line.size for line in lines)
-    pitches = [
-        above.bottom - below.bottom
-        for page in pages
-        for above, below in itertools.pairwise(page)
-        if 0 < above.bottom - below.bottom < 3 * body_height
-    ]
-    pitch = statistics.median(pitches) if pitches else 1.2 * body_height
+    pitch = _line_pitch(pages, body_size)
     widest = max(line.right for line in lines)
 
     blocks: list[tuple[BlockKind, list[str]]] = []
@@ -237,6 +239,24 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     return [Block(kind, _rejoin(texts)) for kind, texts in blocks]
 
 
+def _line_pitch(pages: list[list[_Line]], body_size: float) -> float:
+    """The usual distance between two lines of one body-text paragraph.
+
+    The lower quartile of the distances between consecutive body-size lines: in a short
+    document paragraph gaps are a large share of them, so the median would take a gap for
+    the pitch; the smallest distances are the lines set closest, within a paragraph.
+    """
+    distances = [
+        above.bottom - below.bottom
+        for page in pages
+        for above, below in itertools.pairwise(page)
+        if above.size == below.size == body_size and 0 < above.bottom - below.bottom < 4 * body_size
+    ]
+    if len(distances) < 2:
+        return 1.2 * body_size
+    return statistics.quantiles(distances, n=4, method="inclusive")[0]
+
+
 def _kind_of(line: _Line, body_size: float) -> BlockKind:
     if line.size > _HEADING_SCALE * body_size:
         return BlockKind.HEADING
@@ -250,7 +270,7 @@ def _starts_block(
 ) -> bool:
     if kind == BlockKind.LIST_ITEM or abs(above.size - line.size) > 0.5:
         return True  # a list item, or a change of text size (into or out of a heading)
-    if above.bottom - line.bottom > 1.4 * pitch or line.top > above.top:
+    if above.bottom - line.bottom > _PARAGRAPH_GAP * pitch or line.top > above.top:
         return True  # a wider gap, or a new column
     ends_short = above.right < 0.8 * widest
     return ends_short and _SENTENCE_END.search(above.text.rstrip()) is not None
