@@ -1,20 +1,202 @@
 """Reads that are more than a filter, computed in the database."""
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
 
-from claims.models import Article, Sentence
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+
+from claims.models import EDITOR, READER, REVIEWER, ROLE_GROUPS, Annotation, Article, Sentence, Tag
+
+User = AbstractBaseUser | AnonymousUser
+
+# The dimensions `tag_counts` can group by, in the order their columns appear in a row.
+GROUP_BY_KEYS = ("publisher", "article", "author", "tag", "month")
 
 
-def article_list(*, search: str = "") -> QuerySet[Article]:
-    """Articles with their sentence counts, newest first, without loading their text."""
+def user_roles(user: User) -> frozenset[str]:
+    """The role groups a user is in, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_claimscope_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(EDITOR)
+        cached = user._claimscope_roles = frozenset(names)
+    return cached
+
+
+def user_sees_all_annotations(user: User) -> bool:
+    return bool(user_roles(user) & {EDITOR, READER})
+
+
+def article_list(*, search: str = "", user: User | None = None) -> QuerySet[Article]:
+    """Articles with their sentence counts (and, given a user, the annotations that user may
+    see), newest first, without loading their text."""
     articles = Article.objects.defer("text").select_related("created_by")
     if search:
         articles = articles.filter(Q(title__icontains=search) | Q(publisher__icontains=search))
-    # Meta.ordering does not apply to GROUP BY queries, so the order is spelled out.
-    return articles.annotate(sentence_count=Count("sentences", distinct=True)).order_by(
-        "-created_at", "-id"
+    articles = articles.annotate(sentence_count=_count_of(Sentence.objects.all()))
+    if user is not None:
+        articles = articles.annotate(annotation_count=_count_of(annotations_visible_to(user)))
+    return articles.order_by("-created_at", "-id")
+
+
+def _count_of(rows: QuerySet) -> Coalesce:
+    """A per-article count as a correlated subquery: evaluated only for the rows a page
+    returns, where a JOIN + GROUP BY would count every article's rows first."""
+    per_article = (
+        rows.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    return Coalesce(Subquery(per_article, output_field=IntegerField()), Value(0))
+
+
+def article_get(*, pk: Any) -> Article:
+    """Every role may read every article; a missing one is a 404."""
+    try:
+        return Article.objects.get(pk=int(pk))
+    except (Article.DoesNotExist, TypeError, ValueError):
+        raise Http404(f"There is no article {pk}.") from None
+
+
+def article_detail(*, user: User, pk: Any) -> Article:
+    """One article with its text and the counts the list shows, or 404."""
+    try:
+        return article_list(user=user).defer(None).get(pk=int(pk))
+    except (Article.DoesNotExist, TypeError, ValueError):
+        raise Http404(f"There is no article {pk}.") from None
 
 
 def article_sentences(*, article: Article) -> QuerySet[Sentence]:
     return Sentence.objects.filter(article=article).order_by("index")
+
+
+def sentence_rows(*, article: Article) -> list[dict[str, Any]]:
+    """All of an article's sentences as plain rows: 16,000 of them go out in one response, which
+    model instances and serializer fields would slow down tenfold."""
+    fields = ("index", "start", "end", "text", "kind", "block")
+    return list(Sentence.objects.filter(article=article).order_by("index").values(*fields))
+
+
+def annotations_visible_to(user: User) -> QuerySet[Annotation]:
+    """Editors and readers see every annotation; a reviewer sees their own; others nothing."""
+    annotations = Annotation.objects.all()
+    if user_sees_all_annotations(user):
+        return annotations
+    if REVIEWER in user_roles(user):
+        return annotations.filter(author_id=user.pk)
+    return annotations.none()
+
+
+def annotation_get(*, user: User, pk: Any) -> Annotation:
+    """An annotation the user may see, or 404 (another reviewer's work does not exist for you)."""
+    try:
+        return (
+            annotations_visible_to(user)
+            .select_related("tag", "author", "article")
+            .defer("article__text")
+            .get(pk=int(pk))
+        )
+    except (Annotation.DoesNotExist, TypeError, ValueError):
+        raise Http404(f"There is no annotation {pk}.") from None
+
+
+def tag_list(*, user: User) -> QuerySet[Tag]:
+    """The vocabulary, each tag with the number of annotations the user may see."""
+    if user_sees_all_annotations(user):
+        counted = Count("annotations")
+    elif REVIEWER in user_roles(user):
+        counted = Count("annotations", filter=Q(annotations__author_id=user.pk))
+    else:
+        counted = Value(0, output_field=IntegerField())
+    return Tag.objects.annotate(annotation_count=counted).order_by("order", "name")
+
+
+def tag_get(*, slug: str) -> Tag:
+    try:
+        return Tag.objects.get(slug=slug)
+    except Tag.DoesNotExist:
+        raise Http404(f"There is no tag “{slug}”.") from None
+
+
+def tag_counts(
+    *, annotations: QuerySet[Annotation], group_by: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Annotation and distinct-article counts per combination of `group_by` keys.
+
+    Two levels, both in the database: the annotations are first counted per article (and per
+    tag, author and month as asked) straight from the annotation table's indexes, then those few
+    thousand rows are joined to their names and summed. Joining a million annotations to their
+    articles before counting takes several times longer.
+    """
+    keys = [key for key in GROUP_BY_KEYS if key in group_by]
+    inner = _per_article_counts(annotations, keys)
+    inner_sql, params = inner.query.sql_with_params()
+    columns, joins = _outer_columns(keys)
+    group = ", ".join(expr for expr, _ in columns)
+    select = ", ".join(f"{expr} AS {name}" for expr, name in columns)
+    sql = (
+        f"SELECT {select}{', ' if select else ''}"
+        "CAST(SUM(i.n) AS BIGINT) AS annotations, COUNT(DISTINCT i.article_key) AS articles "
+        f"FROM ({inner_sql}) i {' '.join(joins)}"
+        + (f" GROUP BY {group} ORDER BY {group}" if group else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [_stats_row(row) for row in rows if row["annotations"]]
+
+
+def _per_article_counts(annotations: QuerySet[Annotation], keys: Iterable[str]) -> QuerySet:
+    dimensions: dict[str, Any] = {"article_key": F("article_id")}
+    if "tag" in keys:
+        dimensions["tag_key"] = F("tag_id")
+    if "author" in keys:
+        dimensions["author_key"] = F("author_id")
+    if "month" in keys:
+        dimensions["month_key"] = TruncMonth("created_at")
+    return annotations.order_by().values(**dimensions).annotate(n=Count("id"))
+
+
+def _outer_columns(keys: Sequence[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    quote = connection.ops.quote_name
+    columns: list[tuple[str, str]] = []
+    joins: list[str] = []
+    if "publisher" in keys or "article" in keys:
+        joins.append(f"JOIN {quote(Article._meta.db_table)} a ON a.id = i.article_key")
+    if "publisher" in keys:
+        columns.append(("a.publisher", "publisher"))
+    if "article" in keys:
+        columns += [("a.id", "article"), ("a.title", "article_title")]
+    if "author" in keys:
+        user_table = Annotation._meta.get_field("author").related_model._meta.db_table
+        joins.append(f"JOIN {quote(user_table)} u ON u.id = i.author_key")
+        columns.append(("u.username", "author"))
+    if "tag" in keys:
+        joins.append(f"JOIN {quote(Tag._meta.db_table)} t ON t.id = i.tag_key")
+        columns.append(("t.slug", "tag"))
+    if "month" in keys:
+        columns.append(("i.month_key", "month"))
+    return columns, joins
+
+
+def _stats_row(row: dict[str, Any]) -> dict[str, Any]:
+    if "month" in row:
+        row["month"] = _month_label(row["month"])
+    return row
+
+
+def _month_label(value: datetime | date | str) -> str:
+    if isinstance(value, date | datetime):
+        return value.strftime("%Y-%m")
+    return str(value)[:7]

@@ -1,20 +1,23 @@
 """Business rules that write: every function validates first and runs in one transaction."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from rest_framework.authtoken.models import Token
 
 from claims.ingest.errors import IngestError
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
-from claims.models import Article, Sentence
+from claims.models import Annotation, Article, Sentence, Tag
 
 TITLE_MAX = 300
 
@@ -181,3 +184,393 @@ def _title_for(parsed: ParsedDocument, *, given: str, filename: str) -> str:
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
     return title
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+ARTICLE_EDITABLE_FIELDS = ("title", "publisher", "source_url", "status")
+
+
+def article_update(*, article: Article, **changes: str) -> Article:
+    """Change an article's metadata; its text (and so every offset) never changes."""
+    unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    if "title" in changes and not changes["title"].strip():
+        raise ArticleRejected("title", "The title cannot be blank.")
+    if "status" in changes and changes["status"] not in Article.Status.values:
+        raise ArticleRejected("status", f"Unknown status “{changes['status']}”.")
+    for field, value in changes.items():
+        setattr(article, field, value.strip() if field != "status" else value)
+    with transaction.atomic():
+        article.save(update_fields=[*changes, "updated_at"])
+    return article
+
+
+def article_delete(*, article: Article) -> None:
+    """Delete an article with its sentences and annotations; its stored original goes too
+    once the deletion has committed."""
+    original = article.original_file.name
+    with transaction.atomic():
+        article.delete()
+        if original:
+            transaction.on_commit(lambda: default_storage.delete(original))
+
+
+class ArticleRejected(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+CONTEXT_CHARS = 32
+NOTE_MAX_CHARS = 10_000
+
+
+class AnnotationRejected(ValueError):
+    """An annotation that cannot be stored; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.message, self.code = field, message, code
+
+
+class DuplicateAnnotationError(AnnotationRejected):
+    def __init__(self, existing_id: int | None) -> None:
+        where = f" (annotation {existing_id})" if existing_id else " earlier in this request"
+        super().__init__(
+            "non_field_errors",
+            f"You have already given this span this tag{where}.",
+            code="duplicate",
+        )
+        self.existing_id = existing_id
+
+
+class AnnotationBatchRejected(ValueError):
+    """Some items of a bulk request were refused; `errors` maps item number to its error."""
+
+    def __init__(self, errors: dict[int, AnnotationRejected]) -> None:
+        super().__init__(f"{len(errors)} annotation(s) refused")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AnnotationDraft:
+    """What a caller asks for: a span given either as code-point offsets or as an inclusive
+    range of sentence numbers, which the server turns into offsets."""
+
+    article_id: int
+    tag: str
+    start: int | None = None
+    end: int | None = None
+    sentences: tuple[int, int] | None = None
+    note: str = ""
+
+
+def annotation_create(*, author: AbstractBaseUser, draft: AnnotationDraft) -> Annotation:
+    try:
+        return annotations_bulk_create(author=author, drafts=[draft])[0]
+    except AnnotationBatchRejected as rejected:
+        raise rejected.errors[0] from None
+
+
+def annotations_bulk_create(
+    *, author: AbstractBaseUser, drafts: list[AnnotationDraft]
+) -> list[Annotation]:
+    """Store all the drafts or none: every draft is checked (with a fixed number of queries,
+    whatever their count) before the first row is written."""
+    context = _DraftContext.load(drafts, author=author)
+    built: list[Annotation] = []
+    errors: dict[int, AnnotationRejected] = {}
+    seen: set[tuple[int, int, int, int]] = set()
+    for number, draft in enumerate(drafts):
+        try:
+            annotation = context.build(draft, author=author)
+            key = (annotation.article_id, annotation.start, annotation.end, annotation.tag_id)
+            if key in seen:
+                raise DuplicateAnnotationError(None)
+            seen.add(key)
+            built.append(annotation)
+        except AnnotationRejected as error:
+            errors[number] = error
+    if errors:
+        raise AnnotationBatchRejected(errors)
+    try:
+        with transaction.atomic():
+            created = Annotation.objects.bulk_create(built, batch_size=1000)
+            _articles_mark_in_review({a.article_id for a in built})
+    except IntegrityError:
+        # Another request stored one of these between our check and our insert.
+        raise AnnotationBatchRejected({0: DuplicateAnnotationError(None)}) from None
+    return created
+
+
+def _articles_mark_in_review(article_ids: set[int]) -> None:
+    Article.objects.filter(pk__in=article_ids, status=Article.Status.NEW).update(
+        status=Article.Status.IN_REVIEW
+    )
+
+
+class _DraftContext:
+    """Everything needed to check a batch of drafts, fetched in four queries."""
+
+    def __init__(self, articles, tags, sentence_spans, existing) -> None:
+        self.articles: dict[int, Article] = articles
+        self.tags: dict[str, Tag] = tags
+        self.sentence_spans: dict[tuple[int, int], tuple[int, int]] = sentence_spans
+        self.existing: dict[tuple[int, int, int, int], int] = existing
+
+    @classmethod
+    def load(cls, drafts: list[AnnotationDraft], *, author: AbstractBaseUser) -> "_DraftContext":
+        article_ids = {d.article_id for d in drafts}
+        articles = Article.objects.only("id", "text", "status").in_bulk(article_ids)
+        tags = {t.slug: t for t in Tag.objects.filter(slug__in={d.tag for d in drafts})}
+        indexes = {i for d in drafts if d.sentences for i in d.sentences}
+        spans = {}
+        if indexes:
+            rows = Sentence.objects.filter(
+                article_id__in={d.article_id for d in drafts if d.sentences}, index__in=indexes
+            ).values_list("article_id", "index", "start", "end")
+            spans = {(a, i): (s, e) for a, i, s, e in rows}
+        existing = {
+            (a, s, e, t): pk
+            for a, s, e, t, pk in Annotation.objects.filter(
+                author=author, article_id__in=article_ids
+            ).values_list("article_id", "start", "end", "tag_id", "id")
+        }
+        return cls(articles, tags, spans, existing)
+
+    def build(self, draft: AnnotationDraft, *, author: AbstractBaseUser) -> Annotation:
+        article = self.articles.get(draft.article_id)
+        if article is None:
+            raise AnnotationRejected(
+                "article", f"There is no article {draft.article_id}.", code="does_not_exist"
+            )
+        tag = _tag_for_new_annotation(self.tags.get(draft.tag), slug=draft.tag)
+        start, end = self._span(draft, article)
+        existing = self.existing.get((article.pk, start, end, tag.pk))
+        if existing is not None:
+            raise DuplicateAnnotationError(existing)
+        if len(draft.note) > NOTE_MAX_CHARS:
+            raise AnnotationRejected(
+                "note", f"The note is longer than {NOTE_MAX_CHARS} characters."
+            )
+        return _annotation_for_span(
+            article=article, start=start, end=end, tag=tag, note=draft.note, author=author
+        )
+
+    def _span(self, draft: AnnotationDraft, article: Article) -> tuple[int, int]:
+        if draft.sentences is not None:
+            first, last = draft.sentences
+            if first > last:
+                raise AnnotationRejected(
+                    "sentences", f"The first sentence ({first}) comes after the last ({last})."
+                )
+            for index in (first, last):
+                if (article.pk, index) not in self.sentence_spans:
+                    count = Sentence.objects.filter(article=article).count()
+                    raise AnnotationRejected(
+                        "sentences",
+                        f"Article {article.pk} has no sentence {index}: its {count} sentences "
+                        f"are numbered 0 to {count - 1}.",
+                        code="out_of_range",
+                    )
+            return self.sentence_spans[article.pk, first][0], self.sentence_spans[article.pk, last][
+                1
+            ]
+        return _checked_offsets(draft.start, draft.end, text=article.text)
+
+
+def _checked_offsets(start: int | None, end: int | None, *, text: str) -> tuple[int, int]:
+    if start is None or end is None:
+        raise AnnotationRejected(
+            "non_field_errors",
+            "Give either `sentences` or both `start` and `end`.",
+            code="required",
+        )
+    if start < 0:
+        raise AnnotationRejected("start", f"start ({start}) cannot be negative.", "out_of_range")
+    if end > len(text):
+        raise AnnotationRejected(
+            "end",
+            f"end ({end}) is past the end of the article text ({len(text)}).",
+            code="out_of_range",
+        )
+    if start >= end:
+        raise AnnotationRejected("start", f"start ({start}) must be less than end ({end}).")
+    if not text[start:end].strip():
+        raise AnnotationRejected("start", f"The span {start}–{end} holds only whitespace.")
+    return start, end
+
+
+def _note_checked(note: str) -> str:
+    if len(note) > NOTE_MAX_CHARS:
+        raise AnnotationRejected("note", f"The note is longer than {NOTE_MAX_CHARS} characters.")
+    return note
+
+
+def _tag_for_new_annotation(tag: Tag | None, *, slug: str) -> Tag:
+    if tag is None:
+        known = ", ".join(Tag.objects.filter(archived=False).values_list("slug", flat=True))
+        raise AnnotationRejected(
+            "tag", f"There is no tag “{slug}”. Tags in use: {known}.", code="does_not_exist"
+        )
+    if tag.archived:
+        raise AnnotationRejected(
+            "tag", f"The tag “{slug}” is archived and takes no new annotations.", code="archived"
+        )
+    return tag
+
+
+def _annotation_for_span(
+    *, article: Article, start: int, end: int, tag: Tag, note: str, author: AbstractBaseUser
+) -> Annotation:
+    text = article.text
+    return Annotation(
+        article_id=article.pk,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        tag=tag,
+        note=note,
+        author=author,
+    )
+
+
+def annotation_update(
+    *, annotation: Annotation, tag: str | None = None, note: str | None = None
+) -> Annotation:
+    """Change an annotation's tag and/or note; its span never moves."""
+    changed = []
+    if tag is not None and tag != annotation.tag.slug:
+        new_tag = _tag_for_new_annotation(Tag.objects.filter(slug=tag).first(), slug=tag)
+        clash = (
+            Annotation.objects.filter(
+                article_id=annotation.article_id,
+                start=annotation.start,
+                end=annotation.end,
+                tag=new_tag,
+                author_id=annotation.author_id,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if clash is not None:
+            raise DuplicateAnnotationError(clash)
+        annotation.tag = new_tag
+        changed.append("tag")
+    if note is not None:
+        if len(note) > NOTE_MAX_CHARS:
+            raise AnnotationRejected(
+                "note", f"The note is longer than {NOTE_MAX_CHARS} characters."
+            )
+        annotation.note = note
+        changed.append("note")
+    if changed:
+        try:
+            with transaction.atomic():
+                annotation.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError:
+            raise DuplicateAnnotationError(None) from None
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation) -> None:
+    with transaction.atomic():
+        annotation.delete()
+
+
+# --- Vocabulary -----------------------------------------------------------------------------
+
+TAG_FIELDS = ("name", "definition", "colour", "shortcut", "order", "archived")
+
+
+class TagRejected(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def tag_create(
+    *,
+    slug: str,
+    name: str,
+    definition: str,
+    colour: str,
+    shortcut: str = "",
+    order: int | None = None,
+) -> Tag:
+    if Tag.objects.filter(slug=slug).exists():
+        raise TagRejected("slug", f"A tag with the slug “{slug}” already exists.")
+    if order is None:
+        order = (Tag.objects.aggregate(top=Max("order"))["top"] or 0) + 1
+    tag = Tag(slug=slug, name=name, definition=definition, colour=colour, order=order)
+    return _tag_save(tag, {"shortcut": shortcut}, create=True)
+
+
+def tag_update(*, tag: Tag, **changes: Any) -> Tag:
+    """Edit the vocabulary; the slug stays, because it is the tag's published IRI."""
+    unknown = set(changes) - set(TAG_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    return _tag_save(tag, changes, create=False)
+
+
+def _tag_save(tag: Tag, changes: dict[str, Any], *, create: bool) -> Tag:
+    for field, value in changes.items():
+        setattr(tag, field, value)
+    _tag_check(tag)
+    try:
+        with transaction.atomic():
+            if create:
+                tag.save()
+            else:
+                tag.save(update_fields=list(changes))
+    except IntegrityError:
+        raise TagRejected("non_field_errors", "Another tag has this name or shortcut.") from None
+    return tag
+
+
+def _tag_check(tag: Tag) -> None:
+    if not tag.name.strip():
+        raise TagRejected("name", "The name cannot be blank.")
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", tag.colour or ""):
+        raise TagRejected("colour", f"“{tag.colour}” is not a colour like #c0392b.")
+    if tag.shortcut and tag.shortcut not in "123456789":
+        raise TagRejected("shortcut", "A shortcut is one digit from 1 to 9 (or empty).")
+    others = Tag.objects.exclude(pk=tag.pk)
+    if others.filter(name__iexact=tag.name.strip()).exists():
+        raise TagRejected("name", f"Another tag is already called “{tag.name}”.")
+    if tag.shortcut and others.filter(shortcut=tag.shortcut).exists():
+        taken = others.get(shortcut=tag.shortcut)
+        raise TagRejected("shortcut", f"Shortcut {tag.shortcut} already belongs to “{taken.name}”.")
+
+
+def tag_retire(*, tag: Tag) -> bool:
+    """Delete an unused tag; archive one that annotations use. True when it was deleted."""
+    with transaction.atomic():
+        if tag.annotations.exists():
+            tag.archived = True
+            tag.save(update_fields=["archived"])
+            return False
+        tag.delete()
+        return True
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def token_regenerate(*, user: AbstractBaseUser) -> Token:
+    """Give the user a new API token, revoking the old one."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def token_revoke(*, user: AbstractBaseUser) -> bool:
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -2,6 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import EDITOR, READER, REVIEWER, Article
@@ -76,3 +79,25 @@ def make_article(db, reviewer):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_counts():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_for(db):
+    """An API client that authenticates as `user` with a real token (None: anonymous)."""
+
+    def client_for(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for

@@ -1,0 +1,47 @@
+"""Query-string filters shared by the annotation list and the counts (so both agree)."""
+
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+
+from claims.models import Annotation, Article, Tag
+
+
+class AnnotationFilter(filters.FilterSet):
+    article = filters.NumberFilter(field_name="article_id", help_text="An article id.")
+    tag = filters.ModelMultipleChoiceFilter(
+        field_name="tag",
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
+        help_text="A tag slug; repeat the parameter for any of several tags.",
+    )
+    author = filters.CharFilter(field_name="author__username", help_text="A username.")
+    publisher = filters.CharFilter(field_name="article__publisher", help_text="Exact publisher.")
+    created_after = filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="ISO 8601, inclusive."
+    )
+    created_before = filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="ISO 8601, exclusive."
+    )
+    q = filters.CharFilter(method="filter_text", help_text="Text found in the quote or the note.")
+
+    class Meta:
+        model = Annotation
+        fields = ["article", "tag", "author", "publisher", "created_after", "created_before", "q"]
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(quote__icontains=value) | Q(note__icontains=value))
+
+
+class ArticleFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", help_text="Text in title or publisher.")
+    publisher = filters.CharFilter(field_name="publisher", help_text="Exact publisher.")
+    status = filters.ChoiceFilter(choices=Article.Status.choices)
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Article
+        fields = ["search", "publisher", "status", "created_after", "created_before"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))

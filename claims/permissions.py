@@ -1,0 +1,44 @@
+"""Who may call which API method: roles come from the groups created by migration."""
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from claims.models import EDITOR, READER, REVIEWER
+from claims.selectors import user_roles
+
+EVERY_ROLE = frozenset({REVIEWER, EDITOR, READER})
+ANNOTATORS = frozenset({REVIEWER, EDITOR})
+EDITORS = frozenset({EDITOR})
+
+_SAFE_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
+
+
+class HasRole(BasePermission):
+    """Let a method through when the caller holds one of the roles the view lists for it.
+
+    Views declare `roles = {"GET": EVERY_ROLE, "POST": ANNOTATORS, ...}`; a method the view does
+    not list is let through so that DRF can answer 405. A user in no role group is refused
+    everything.
+    """
+
+    message = "Your account has no Claimscope role (reviewer, editor or reader)."
+
+    def has_permission(self, request: Request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        held = user_roles(request.user)
+        if not held:
+            return False
+        method = _SAFE_ALIASES.get(request.method, request.method)
+        allowed = getattr(view, "roles", {"GET": EVERY_ROLE}).get(method)
+        if allowed is None:
+            return True
+        if held & allowed:
+            return True
+        self.message = _refusal(method, allowed)
+        return False
+
+
+def _refusal(method: str, allowed: frozenset[str]) -> str:
+    needed = " or ".join(sorted(allowed))
+    return f"Only a {needed} may {method} here."

@@ -1,0 +1,226 @@
+"""The API's input and output shapes; rules live in services, these only check types."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from claims.models import Annotation, Article, Sentence, Tag
+from claims.selectors import GROUP_BY_KEYS
+from claims.services import NOTE_MAX_CHARS, TITLE_MAX
+
+# --- Articles ---------------------------------------------------------------------------------
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(source="source_url", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    sentence_count = serializers.IntegerField(read_only=True)
+    annotation_count = serializers.IntegerField(
+        read_only=True, help_text="Annotations on this article that you may see."
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "publisher",
+            "url",
+            "status",
+            "language",
+            "media_type",
+            "original_filename",
+            "original_size",
+            "content_sha256",
+            "sentence_count",
+            "annotation_count",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    text = serializers.CharField(
+        read_only=True, help_text="The canonical text; every offset is a code point into it."
+    )
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class ArticleUploadSerializer(serializers.Serializer):
+    """Either a file (multipart) or pasted `text` (JSON or form), with optional metadata."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs: dict) -> dict:
+        if ("file" in attrs) == ("text" in attrs):
+            raise serializers.ValidationError("Send either a `file` or a `text`, not both.")
+        return attrs
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=TITLE_MAX)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    status = serializers.ChoiceField(required=False, choices=Article.Status.choices)
+
+
+class DuplicateArticleSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    article = serializers.IntegerField(help_text="The article that already has this content.")
+
+
+class SentenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sentence
+        fields = ["index", "start", "end", "text", "kind", "block"]
+
+
+# --- Vocabulary -------------------------------------------------------------------------------
+
+
+class TagSerializer(serializers.ModelSerializer):
+    iri = serializers.CharField(read_only=True, help_text="Stable IRI used in W3C tagging bodies.")
+    annotation_count = serializers.IntegerField(
+        read_only=True, help_text="Annotations with this tag that you may see."
+    )
+
+    class Meta:
+        model = Tag
+        fields = [
+            "slug",
+            "name",
+            "definition",
+            "colour",
+            "shortcut",
+            "order",
+            "archived",
+            "iri",
+            "annotation_count",
+        ]
+        read_only_fields = fields
+
+
+class TagCreateSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=80)
+    definition = serializers.CharField()
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb")
+    shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class TagUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=80)
+    definition = serializers.CharField(required=False)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb")
+    shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    archived = serializers.BooleanField(required=False)
+
+
+# --- Annotations ------------------------------------------------------------------------------
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    tag = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "tag",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "note",
+            "author",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AnnotationCreateSerializer(serializers.Serializer):
+    article = serializers.IntegerField(min_value=1)
+    tag = serializers.SlugField(max_length=50, help_text="The tag's slug, e.g. `price-claim`.")
+    sentences = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        min_length=2,
+        max_length=2,
+        required=False,
+        help_text="[first, last] sentence numbers (inclusive); the span runs from the first "
+        "one's start to the last one's end.",
+    )
+    start = serializers.IntegerField(
+        min_value=0, required=False, help_text="Code-point offset into the article text."
+    )
+    end = serializers.IntegerField(
+        min_value=1, required=False, help_text="Code-point offset, exclusive."
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=NOTE_MAX_CHARS, trim_whitespace=False
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        has_sentences = "sentences" in attrs
+        has_offsets = "start" in attrs or "end" in attrs
+        if has_sentences == has_offsets:
+            raise serializers.ValidationError(
+                "Give either `sentences` or both `start` and `end`.", code="required"
+            )
+        if has_offsets and not ("start" in attrs and "end" in attrs):
+            missing = "end" if "start" in attrs else "start"
+            raise serializers.ValidationError({missing: "Give both `start` and `end`."})
+        return attrs
+
+
+class AnnotationBulkSerializer(serializers.Serializer):
+    annotations = AnnotationCreateSerializer(
+        many=True, allow_empty=False, max_length=settings.API_BULK_MAX
+    )
+
+
+class AnnotationBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class AnnotationUpdateSerializer(serializers.Serializer):
+    tag = serializers.SlugField(required=False, max_length=50)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=NOTE_MAX_CHARS, trim_whitespace=False
+    )
+
+
+# --- Stats ------------------------------------------------------------------------------------
+
+
+class TagCountRowSerializer(serializers.Serializer):
+    """One row of `stats/tags/`: only the columns of the requested `group_by` appear."""
+
+    publisher = serializers.CharField(required=False)
+    article = serializers.IntegerField(required=False)
+    article_title = serializers.CharField(required=False)
+    author = serializers.CharField(required=False)
+    tag = serializers.CharField(required=False)
+    month = serializers.CharField(required=False, help_text="YYYY-MM (UTC)")
+    annotations = serializers.IntegerField()
+    articles = serializers.IntegerField(help_text="Distinct articles among those annotations.")
+
+
+class TagCountsSerializer(serializers.Serializer):
+    group_by = serializers.ListField(child=serializers.ChoiceField(choices=GROUP_BY_KEYS))
+    results = TagCountRowSerializer(many=True)
