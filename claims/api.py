@@ -86,7 +86,7 @@ class ArticleListView(GenericAPIView):
     def get_queryset(self):
         return selectors.article_list(user=self.request.user)
 
-    @extend_schema(operation_id="articles_list")
+    @extend_schema(operation_id="articles_list", responses=ArticleSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ArticleSerializer(page, many=True).data)
@@ -379,8 +379,12 @@ def _draft(data: dict[str, Any]) -> services.AnnotationDraft:
 
 
 def _without(path: str, parameter: str) -> str:
+    """The path without `parameter`, its query sorted as DRF sorts it in `next`/`prev` links,
+    so every page of a listing names the same collection."""
     parts = urlsplit(path)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != parameter]
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != parameter
+    )
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -402,8 +406,7 @@ class AnnotationBulkView(GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        items = _valid(AnnotationBulkSerializer, request)["annotations"]
-        drafts = [_draft(item) for item in items]
+        drafts = [_draft(item) for item in _bulk_items(request)]
         try:
             created = services.annotations_bulk_create(author=request.user, drafts=drafts)
         except services.AnnotationBatchRejected as rejected:
@@ -413,6 +416,21 @@ class AnnotationBulkView(GenericAPIView):
             raise ValidationError({"annotations": errors}) from None
         body = {"created": len(created), "ids": [a.pk for a in created]}
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _bulk_items(request: Request) -> list[dict[str, Any]]:
+    """The checked items of a bulk request. DRF reports malformed items as {number: errors};
+    they are answered in the documented shape instead, one error object per item (empty for
+    good ones), the shape the service's refusals take."""
+    serializer = AnnotationBulkSerializer(data=request.data)
+    if serializer.is_valid():
+        return serializer.validated_data["annotations"]
+    errors = dict(serializer.errors)
+    per_item = errors.get("annotations")
+    if isinstance(per_item, dict) and all(isinstance(number, int) for number in per_item):
+        count = len(request.data["annotations"])
+        errors["annotations"] = [per_item.get(number, {}) for number in range(count)]
+    raise ValidationError(errors)
 
 
 class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):

@@ -1,25 +1,51 @@
 """Query-string filters shared by the annotation list and the counts (so both agree)."""
 
+from datetime import UTC
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django_filters import fields
 from django_filters import rest_framework as filters
 
 from claims.models import Annotation, Article, Tag
 
 
+class UtcIsoDateTimeField(fields.IsoDateTimeField):
+    """ISO 8601 with any offset Python accepts (up to ±24 h), handed to the database in UTC:
+    PostgreSQL refuses offsets past ±15:59."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("The date is out of range.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class AnnotationFilter(filters.FilterSet):
     article = filters.NumberFilter(field_name="article_id", help_text="An article id.")
+    # Filter on tag__slug: django-filter compares `field_name` with the chosen tag's
+    # `to_field_name` value, and a slug compared with the `tag` foreign key raises ValueError.
+    # A tag is a to-one relation, so no DISTINCT is needed.
     tag = filters.ModelMultipleChoiceFilter(
-        field_name="tag",
+        field_name="tag__slug",
         to_field_name="slug",
+        distinct=False,
         queryset=Tag.objects.all(),
         help_text="A tag slug; repeat the parameter for any of several tags.",
     )
     author = filters.CharFilter(field_name="author__username", help_text="A username.")
     publisher = filters.CharFilter(field_name="article__publisher", help_text="Exact publisher.")
-    created_after = filters.IsoDateTimeFilter(
+    created_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601, inclusive."
     )
-    created_before = filters.IsoDateTimeFilter(
+    created_before = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="ISO 8601, exclusive."
     )
     q = filters.CharFilter(method="filter_text", help_text="Text found in the quote or the note.")
@@ -36,8 +62,8 @@ class ArticleFilter(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Text in title or publisher.")
     publisher = filters.CharFilter(field_name="publisher", help_text="Exact publisher.")
     status = filters.ChoiceFilter(choices=Article.Status.choices)
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Article

@@ -152,7 +152,7 @@ def tag_counts(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return [_stats_row(row) for row in rows if row["annotations"]]
 

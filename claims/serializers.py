@@ -11,7 +11,10 @@ from claims.services import NOTE_MAX_CHARS, TITLE_MAX
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(source="source_url", read_only=True)
+    # Not a URLField: an article without a source has "" here, which is no URI.
+    url = serializers.CharField(
+        source="source_url", read_only=True, help_text="Where it was published (may be empty)."
+    )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     sentence_count = serializers.IntegerField(read_only=True)
     annotation_count = serializers.IntegerField(
@@ -58,6 +61,12 @@ class ArticleUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+
+    def validate_text(self, value: str) -> str:
+        # The pipeline would call pasted text "the file"; say what was really sent.
+        if not value.strip():
+            raise serializers.ValidationError("The text is empty.", code="empty")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         if ("file" in attrs) == ("text" in attrs):
@@ -109,11 +118,17 @@ class TagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# DRF's default ("does not match the required pattern") would not say what a colour looks like.
+COLOUR_ERRORS = {"invalid": "“%(value)s” is not a colour like #c0392b."}
+
+
 class TagCreateSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=80)
     definition = serializers.CharField()
-    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb")
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb", error_messages=COLOUR_ERRORS
+    )
     shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
 
@@ -121,7 +136,9 @@ class TagCreateSerializer(serializers.Serializer):
 class TagUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=80)
     definition = serializers.CharField(required=False)
-    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb")
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb", error_messages=COLOUR_ERRORS
+    )
     shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     archived = serializers.BooleanField(required=False)

@@ -486,6 +486,7 @@ def annotation_delete(*, annotation: Annotation) -> None:
 
 # --- Vocabulary -----------------------------------------------------------------------------
 
+TAG_ORDER_MAX = 32767  # a PositiveSmallIntegerField on every database
 TAG_FIELDS = ("name", "definition", "colour", "shortcut", "order", "archived")
 
 
@@ -507,7 +508,8 @@ def tag_create(
     if Tag.objects.filter(slug=slug).exists():
         raise TagRejected("slug", f"A tag with the slug “{slug}” already exists.")
     if order is None:
-        order = (Tag.objects.aggregate(top=Max("order"))["top"] or 0) + 1
+        top = Tag.objects.aggregate(top=Max("order"))["top"] or 0
+        order = min(top + 1, TAG_ORDER_MAX)
     tag = Tag(slug=slug, name=name, definition=definition, colour=colour, order=order)
     return _tag_save(tag, {"shortcut": shortcut}, create=True)
 
@@ -540,7 +542,7 @@ def _tag_check(tag: Tag) -> None:
         raise TagRejected("name", "The name cannot be blank.")
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", tag.colour or ""):
         raise TagRejected("colour", f"“{tag.colour}” is not a colour like #c0392b.")
-    if tag.shortcut and tag.shortcut not in "123456789":
+    if tag.shortcut and not re.fullmatch(r"[1-9]", tag.shortcut):
         raise TagRejected("shortcut", "A shortcut is one digit from 1 to 9 (or empty).")
     others = Tag.objects.exclude(pk=tag.pk)
     if others.filter(name__iexact=tag.name.strip()).exists():

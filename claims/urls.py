@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("articles/new/", views.article_upload, name="article_upload"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/token/", views.token_create, name="token_create"),
+    path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
 ]

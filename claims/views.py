@@ -1,9 +1,12 @@
-"""Server-rendered pages: article list, upload and a read-only article view."""
+"""Server-rendered pages: article list, upload, a read-only article view, the profile."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from claims import selectors, services
 from claims.forms import ArticleUploadForm
@@ -62,3 +65,26 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(
         request, "claims/article_detail.html", {"article": article, "sentences": sentences}
     )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    token = Token.objects.filter(user=request.user).first()
+    roles = sorted(selectors.user_roles(request.user))
+    return render(request, "claims/profile.html", {"token": token, "roles": roles})
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    services.token_regenerate(user=request.user)
+    messages.success(request, "A new API token is ready; any earlier one no longer works.")
+    return redirect("claims:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    if services.token_revoke(user=request.user):
+        messages.success(request, "Your API token is revoked.")
+    return redirect("claims:profile")
