@@ -41,4 +41,5 @@ class HasRole(BasePermission):
 
 def _refusal(method: str, allowed: frozenset[str]) -> str:
     needed = " or ".join(sorted(allowed))
-    return f"Only a {needed} may {method} here."
+    article = "an" if needed[0] in "aeiou" else "a"
+    return f"Only {article} {needed} may {method} here."

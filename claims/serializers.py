@@ -69,8 +69,10 @@ class ArticleUploadSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict) -> dict:
-        if ("file" in attrs) == ("text" in attrs):
+        if "file" in attrs and "text" in attrs:
             raise serializers.ValidationError("Send either a `file` or a `text`, not both.")
+        if "file" not in attrs and "text" not in attrs:
+            raise serializers.ValidationError("Send a `file` or a `text`; neither came.")
         return attrs
 
 

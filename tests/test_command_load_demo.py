@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from claims.models import Article
+from claims.models import Annotation, Article
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,22 @@ def test_running_it_twice_adds_nothing_and_prints_no_password(capsys):
     assert "password" not in out
     assert "already loaded" in out
     assert Article.objects.count() == 4
+
+
+def test_it_gives_the_two_demo_reviewers_annotations_that_partly_disagree(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    mine = set(
+        Annotation.objects.filter(author__username="reviewer").values_list(
+            "article", "start", "end", "tag__slug"
+        )
+    )
+    theirs = set(
+        Annotation.objects.filter(author__username="reviewer2").values_list(
+            "article", "start", "end", "tag__slug"
+        )
+    )
+    assert len(mine) == 7
+    assert len(theirs) == 8
+    assert len(mine & theirs) == 4
+    assert all(a.quote == a.article.text[a.start : a.end] for a in Annotation.objects.all())

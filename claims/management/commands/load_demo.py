@@ -1,4 +1,5 @@
-"""Create the demo users and articles; safe to run again (it adds only what is missing)."""
+"""Create the demo users, articles and the two demo reviewers' annotations; safe to run again
+(it adds only what is missing)."""
 
 import secrets
 from pathlib import Path
@@ -6,11 +7,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from claims import services
-from claims.models import EDITOR, REVIEWER
+from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
 DEMO_USERS = [("reviewer", REVIEWER), ("reviewer2", REVIEWER), ("editor", EDITOR)]
@@ -19,6 +20,83 @@ DEMO_ARTICLES = [
     ("vitacell-supplement.md", "VitaCell Labs", "https://vitacell.example.com/"),
     ("novastem-clinic.txt", "NovaStem Clinic", "https://novastem.example.org/treatments"),
     ("purelife-ozone.html", "PureLife Ozone Centre", "https://purelife.example.com/ozone"),
+]
+
+# The two demo reviewers agree on some sentences and not on others, as real reviewers do.
+# (article file, words in the sentence, tag, note, reviewers)
+BOTH = ("reviewer", "reviewer2")
+DEMO_ANNOTATIONS = [
+    (
+        "novastem-clinic.txt",
+        "halts progression in most patients",
+        "overstated",
+        "“Most patients” with no trial behind it; MS progression is not halted by this.",
+        BOTH,
+    ),
+    (
+        "novastem-clinic.txt",
+        "never rejected by the immune system",
+        "unsupported",
+        "No source; donor cells can provoke immune reactions.",
+        ("reviewer",),
+    ),
+    (
+        "novastem-clinic.txt",
+        "never rejected by the immune system",
+        "overstated",
+        "“Never” is an absolute.",
+        ("reviewer2",),
+    ),
+    (
+        "novastem-clinic.txt",
+        "costs between €7,000 and €31,000",
+        "price-claim",
+        "Range in euros; the footnote excludes travel.",
+        BOTH,
+    ),
+    ("novastem-clinic.txt", "A single diagnostic assessment is", "price-claim", "", ("reviewer",)),
+    (
+        "novastem-clinic.txt",
+        "has treated more than 8,000 patients",
+        "unsupported",
+        "No outcome data for these patients.",
+        ("reviewer2",),
+    ),
+    (
+        "novastem-clinic.txt",
+        "Most patients feel results within 48 hours",
+        "overstated",
+        "",
+        ("reviewer",),
+    ),
+    (
+        "novastem-clinic.txt",
+        "Most patients feel results within 48 hours",
+        "unsupported",
+        "Which patients, measured how?",
+        ("reviewer2",),
+    ),
+    (
+        "vitacell-supplement.md",
+        "boost circulating stem cells by 300%",
+        "unsupported",
+        "“Clinically shown” with no study named.",
+        BOTH,
+    ),
+    (
+        "vitacell-supplement.md",
+        "In one case study, a 61-year-old retired teacher",
+        "cited-case-report",
+        "A single anecdote presented as evidence.",
+        BOTH,
+    ),
+    (
+        "vitacell-supplement.md",
+        "$20,000 stem cell clinic treatment",
+        "price-claim",
+        "Price comparison with clinics.",
+        ("reviewer2",),
+    ),
 ]
 
 
@@ -37,6 +115,8 @@ class Command(BaseCommand):
         uploader = get_user_model().objects.get(username="editor")
         for filename, publisher, url in DEMO_ARTICLES:
             self.stdout.write(_demo_article(filename, publisher=publisher, url=url, user=uploader))
+        for username in BOTH:
+            self.stdout.write(_demo_annotations(username))
 
 
 def _demo_user(username: str, role: str) -> tuple[str, str] | None:
@@ -64,3 +144,35 @@ def _demo_article(filename: str, *, publisher: str, url: str, user) -> str:
     except services.DuplicateArticleError as error:
         return f"demo article {filename}: already loaded as article {error.article.pk}"
     return f"demo article {filename}: article {article.pk}, {article.sentences.count()} sentences"
+
+
+def _demo_annotations(username: str) -> str:
+    """The reviewer's demo annotations, unless they already have some on the demo articles."""
+    user = get_user_model().objects.get(username=username)
+    if Annotation.objects.filter(author=user).exists():
+        return f"demo annotations of {username}: already there"
+    drafts = [
+        services.AnnotationDraft(
+            article_id=article.pk,
+            tag=tag,
+            sentences=(index, index),
+            note=note,
+        )
+        for filename, words, tag, note, who in DEMO_ANNOTATIONS
+        if username in who
+        for article, index in [_sentence_with(filename, words)]
+    ]
+    created = services.annotations_bulk_create(author=user, drafts=drafts)
+    return f"demo annotations of {username}: {len(created)}"
+
+
+def _sentence_with(filename: str, words: str) -> tuple[Article, int]:
+    article = Article.objects.get(original_filename=filename)
+    index = (
+        Sentence.objects.filter(article=article, text__contains=words)
+        .values_list("index", flat=True)
+        .first()
+    )
+    if index is None:
+        raise CommandError(f"No sentence of {filename} contains “{words}”.")
+    return article, index
