@@ -154,6 +154,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["claims.throttling.PerTokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "claims.api.api_exception_handler",
 }
 
 # Requests per caller (API token, else user, else address), e.g. "600/min"; empty turns it off.

@@ -4,6 +4,8 @@ selectors. The browser UI uses exactly these endpoints."""
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseNotModified
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import exception_handler
 
 from claims import selectors, services, w3c
 from claims.filters import AnnotationFilter, ArticleFilter
@@ -55,6 +58,15 @@ class PreconditionFailed(APIException):
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, plus a JSON 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django
+    would answer that with an HTML 400)."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        exc = PayloadTooLarge(f"The request body is larger than {limit:.0f} MB.")
+    return exception_handler(exc, context)
 
 
 def _rejected(field: str, message: str, code: str = "invalid") -> ValidationError:

@@ -2,6 +2,7 @@
 the sentence list."""
 
 import io
+import json
 from pathlib import Path
 
 import docx
@@ -550,3 +551,12 @@ def test_it_answers_404_for_the_sentences_of_an_unknown_article(api_for, reviewe
     response = api_for(reviewer).get(sentences_url(987_654))
     assert response.status_code == 404
     assert response.json()["detail"] == "There is no article 987654."
+
+
+def test_it_answers_an_oversized_json_body_with_a_413(api_for, reviewer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+    body = json.dumps({"text": "Our stem cells heal everything. " * 80_000})
+    response = api_for(reviewer).post(ARTICLES, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The request body is larger than 2 MB."
+    assert not Article.objects.exists()
