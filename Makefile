@@ -18,6 +18,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/ingest.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/api.py
 	$(PY) bench/segmenters.py
 
 lint: $(VENV)/.installed-dev

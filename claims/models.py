@@ -27,6 +27,9 @@ class Article(models.Model):
     media_type = models.CharField(max_length=100, choices=[(m.value, m.name) for m in MediaType])
     original_size = models.PositiveBigIntegerField(default=0)
     text = models.TextField(help_text="Canonical extracted text; all offsets point into it.")
+    text_length = models.PositiveIntegerField(
+        default=0, editable=False, help_text="len(text) in code points, kept for span checks."
+    )
     content_sha256 = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
@@ -47,6 +50,9 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"),
                 name="article_sha256_is_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_length=Length("text")), name="article_text_length_matches"
             ),
         ]
 
@@ -114,16 +120,25 @@ class Tag(models.Model):
 
 
 class Annotation(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    # No single-column indexes on the foreign keys: each leads a composite index below, and
+    # every extra index slows every insert.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     quote = models.TextField(help_text="article.text[start:end], kept for W3C quote selectors.")
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="annotations")
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, related_name="annotations", db_index=False
+    )
     note = models.TextField(blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="annotations",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

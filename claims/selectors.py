@@ -158,14 +158,18 @@ def tag_counts(
 
 
 def _per_article_counts(annotations: QuerySet[Annotation], keys: Iterable[str]) -> QuerySet:
-    dimensions: dict[str, Any] = {"article_key": F("article_id")}
+    # The keys go in the order of the (tag, article) and (author, article) indexes, and the
+    # count is COUNT(*), not COUNT(id): PostgreSQL can then count straight off one sorted index
+    # instead of reading the table and hashing a million rows (it groups in the order written).
+    dimensions: dict[str, Any] = {}
     if "tag" in keys:
         dimensions["tag_key"] = F("tag_id")
     if "author" in keys:
         dimensions["author_key"] = F("author_id")
+    dimensions["article_key"] = F("article_id")
     if "month" in keys:
         dimensions["month_key"] = TruncMonth("created_at")
-    return annotations.order_by().values(**dimensions).annotate(n=Count("id"))
+    return annotations.order_by().values(**dimensions).annotate(n=Count("*"))
 
 
 def _outer_columns(keys: Sequence[str]) -> tuple[list[tuple[str, str]], list[str]]:

@@ -116,6 +116,7 @@ def _article_create(
         media_type=parsed.media_type.value,
         original_size=len(upload.data),
         text=parsed.text,
+        text_length=len(parsed.text),
         content_sha256=sha256,
         language=parsed.language[:16],
         created_by=user if user is not None and user.is_authenticated else None,
@@ -330,15 +331,21 @@ class _DraftContext:
         indexes = {i for d in drafts if d.sentences for i in d.sentences}
         spans = {}
         if indexes:
-            rows = Sentence.objects.filter(
-                article_id__in={d.article_id for d in drafts if d.sentences}, index__in=indexes
-            ).values_list("article_id", "index", "start", "end")
+            rows = (
+                Sentence.objects.filter(
+                    article_id__in={d.article_id for d in drafts if d.sentences}, index__in=indexes
+                )
+                .order_by()
+                .values_list("article_id", "index", "start", "end")
+            )
             spans = {(a, i): (s, e) for a, i, s, e in rows}
         existing = {
             (a, s, e, t): pk
             for a, s, e, t, pk in Annotation.objects.filter(
                 author=author, article_id__in=article_ids
-            ).values_list("article_id", "start", "end", "tag_id", "id")
+            )
+            .order_by()
+            .values_list("article_id", "start", "end", "tag_id", "id")
         }
         return cls(articles, tags, spans, existing)
 

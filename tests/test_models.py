@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from claims.models import Annotation, Sentence, Tag
+from claims.models import Annotation, Article, Sentence, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,13 @@ def test_it_refuses_a_sentence_whose_text_does_not_match_its_span(make_article):
     _refused(
         lambda: Sentence.objects.create(article=article, index=99, start=0, end=3, text="Is st")
     )
+
+
+def test_it_keeps_the_stored_text_length_in_step_with_the_text(make_article):
+    article = make_article()
+    assert article.text_length == len(article.text)
+    _refused(lambda: Article.objects.filter(pk=article.pk).update(text_length=3))
+    _refused(lambda: Article.objects.filter(pk=article.pk).update(text=article.text + "!"))
 
 
 def test_it_refuses_two_tags_with_one_shortcut_but_allows_many_without():

@@ -1,0 +1,388 @@
+"""Time the REST API on a realistic volume: 2,000 articles and 1,000,000 annotations.
+
+Loads the data with PostgreSQL COPY into a throwaway test database on the server named by
+DATABASE_URL, then times real requests (in-process WSGI through DRF's APIClient, token auth)
+and prints p50 and p95 per endpoint. Without DATABASE_URL it runs on SQLite with 20,000
+annotations, which checks that the script works but says nothing about the targets.
+
+Targets (PostgreSQL, 2-core machine, p50): counts (`stats/tags/`) < 150 ms, a 200-row list
+page < 40 ms, creating one annotation < 25 ms.
+
+Usage: `make bench`, or
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope python bench/api.py`.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from hashlib import sha256
+from itertools import product
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+# whitenoise looks for collected static files, which only deployments have.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Model  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
+from claims.services import CONTEXT_CHARS  # noqa: E402
+
+ARTICLES = 2_000
+PARAGRAPHS, SENTENCES_PER_PARAGRAPH = 4, 5
+SENTENCES = PARAGRAPHS * SENTENCES_PER_PARAGRAPH
+PUBLISHERS = 50
+REVIEWERS = 10
+MONTHS = 24
+ANNOTATIONS = {"postgresql": 1_000_000, "sqlite": 20_000}
+WARMUPS, REPEATS = 3, 30
+BULK_SIZE, BULK_WARMUPS, BULK_REPEATS = 5_000, 1, 5
+PAGE_SIZE = 200
+PAGES_DEEP = 20
+
+TREATMENTS = ["cupping", "ozone therapy", "IV vitamin drips", "cryotherapy", "reflexology"]
+CITIES = ["Leeds", "Bristol", "Norwich", "York", "Derby", "Bath", "Exeter", "Hull", "Ely", "Wells"]
+CLINIC_KINDS = ["Wellness", "Natural Health", "Holistic", "Family", "Vitality"]
+CLAIMS = [
+    "Our {t} programme has helped more than {n} patients in {c} since {y}.",
+    "Most patients notice a real difference after just {k} sessions.",
+    "{T} is completely safe and has no side effects at all.",
+    "A course of {k} sessions costs {p} pounds, half the price of clinics in London.",
+    "One patient told us her back pain vanished after the very first visit.",
+    "Clinical studies show that {t} works for {pct} percent of people.",
+    "Book a free consultation with one of our practitioners today.",
+    "Our therapists trained at the {c} Institute of Integrative Care.",
+    "Results are guaranteed or we give you your money back.",
+    "{T} boosts the immune system and clears toxins from the body.",
+    "Doctors are amazed by what {t} can do for chronic fatigue.",
+    "Sessions last about {k}0 minutes and you can go straight back to work.",
+    "We are the only clinic in {c} to offer the full {t} protocol.",
+    "Many of our clients have stopped taking their prescribed medication.",
+    "Parking is free and the clinic is a short walk from {c} station.",
+]
+SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+ANNOTATION_COLUMNS = (
+    *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
+    *("author_id", "created_at", "updated_at"),
+)
+
+
+@dataclass(frozen=True)
+class LoadedArticle:
+    pk: int
+    text: str
+    spans: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    target_ms: float | None
+    call: Callable[[], object]
+    repeats: int = REPEATS
+    warmups: int = WARMUPS
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+def article_sentences(number: int, rng: random.Random) -> list[str]:
+    """Twenty short clinic-marketing sentences; the last one makes every text unique."""
+    treatment = rng.choice(TREATMENTS)
+    fill = {"t": treatment, "T": treatment.capitalize(), "c": rng.choice(CITIES)}
+    sentences = []
+    for template in rng.choices(CLAIMS, k=SENTENCES - 1):
+        numbers = {"n": rng.randint(50, 5000), "y": rng.randint(1995, 2022), "k": rng.randint(2, 9)}
+        numbers |= {"p": rng.randint(9, 90) * 10, "pct": rng.randint(60, 99)}
+        sentences.append(template.format(**fill, **numbers))
+    sentences.append(f"Reference BC-{number:05d}, reviewed by our clinical team.")
+    return sentences
+
+
+def article_layout(sentences: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
+    """The text (paragraphs of five sentences) and each sentence's (block, start, end)."""
+    text, spans = "", []
+    for number, sentence in enumerate(sentences):
+        block, place_in_block = divmod(number, SENTENCES_PER_PARAGRAPH)
+        if number:
+            text += " " if place_in_block else "\n\n"
+        spans.append((block, len(text), len(text) + len(sentence)))
+        text += sentence
+    return text, spans
+
+
+def publisher_name(number: int) -> str:
+    city, kind = CITIES[number % len(CITIES)], CLINIC_KINDS[number // len(CITIES)]
+    return f"{city} {kind} Clinic"
+
+
+def new_article(number: int, text: str) -> Article:
+    return Article(
+        title=f"What to expect at your first visit ({number})",
+        publisher=publisher_name(number % PUBLISHERS),
+        media_type="text/plain",
+        original_size=len(text),
+        text=text,
+        text_length=len(text),
+        content_sha256=sha256(text.encode()).hexdigest(),
+        language="en",
+    )
+
+
+def load_articles() -> list[LoadedArticle]:
+    """The articles through the ORM (2,000 rows), their sentences by COPY."""
+    rng = random.Random(1)
+    layouts = [article_layout(article_sentences(number, rng)) for number in range(ARTICLES)]
+    articles = Article.objects.bulk_create(
+        [new_article(number, text) for number, (text, _) in enumerate(layouts)], batch_size=500
+    )
+    rows = (
+        (article.pk, index, block, start, end, article.text[start:end], "paragraph")
+        for article, (_, spans) in zip(articles, layouts, strict=True)
+        for index, (block, start, end) in enumerate(spans)
+    )
+    copy_rows(Sentence, SENTENCE_COLUMNS, rows)
+    return [
+        LoadedArticle(a.pk, a.text, [(start, end) for _, start, end in spans])
+        for a, (_, spans) in zip(articles, layouts, strict=True)
+    ]
+
+
+def annotation_rows(
+    articles: list[LoadedArticle], *, total: int, tag_ids: list[int], author_ids: list[int]
+) -> Iterator[tuple]:
+    """Sentence-long spans, each (sentence, tag, reviewer) at most once per article, created
+    at random moments over the last MONTHS months."""
+    rng = random.Random(2)
+    combinations = list(product(range(SENTENCES), tag_ids, author_ids))
+    now, window = datetime.now(UTC), MONTHS * 30.4 * 86_400
+    adapt = connection.ops.adapt_datetimefield_value
+    for article in articles:
+        text = article.text
+        for sentence, tag_id, author_id in rng.sample(combinations, total // len(articles)):
+            start, end = article.spans[sentence]
+            created = adapt(now - timedelta(seconds=rng.random() * window))
+            note = "No source given." if rng.random() < 0.1 else ""
+            yield (
+                *(article.pk, start, end, text[start:end]),
+                *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
+                *(tag_id, note, author_id, created, created),
+            )
+
+
+def copy_rows(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """COPY on PostgreSQL; a plain executemany elsewhere."""
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
+@contextmanager
+def triggers_off() -> Iterator[None]:
+    """Skip PostgreSQL's per-row triggers (foreign keys, span within text) for one transaction,
+    as pg_restore --disable-triggers does: the rows are built from the texts just stored, so the
+    checks would find nothing and double the load time. CHECK and UNIQUE constraints still apply."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        yield
+
+
+def reviewers() -> list[User]:
+    group = Group.objects.get(name=REVIEWER)
+    users = [User.objects.create_user(f"reviewer{n}") for n in range(REVIEWERS)]
+    group.user_set.add(*users)
+    return users
+
+
+def analyze() -> None:
+    """VACUUM too, as autovacuum soon would after a million inserts: it sets the visibility
+    map that index-only scans rely on, and keeps it from starting in the middle of a timing."""
+    tables = [m._meta.db_table for m in (Article, Sentence, Annotation)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def load() -> list[LoadedArticle]:
+    total = ANNOTATIONS.get(connection.vendor, ANNOTATIONS["sqlite"])
+    started = time.perf_counter()
+    articles = load_articles()
+    articles_at = time.perf_counter()
+    rows = annotation_rows(
+        articles,
+        total=total,
+        tag_ids=list(Tag.objects.values_list("pk", flat=True)),
+        author_ids=[user.pk for user in reviewers()],
+    )
+    with triggers_off():
+        copy_rows(Annotation, ANNOTATION_COLUMNS, rows)
+    annotations_at = time.perf_counter()
+    analyze()
+    done = time.perf_counter()
+    how = "COPY, triggers off" if connection.vendor == "postgresql" else "executemany"
+    print(
+        f"load ({how}): {ARTICLES:,} articles + {ARTICLES * SENTENCES:,} sentences "
+        f"{articles_at - started:.1f} s, {total:,} annotations {annotations_at - articles_at:.1f} s"
+        f", analyze {done - annotations_at:.1f} s; total {done - started:.1f} s",
+        flush=True,
+    )
+    return articles
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def editor_client() -> APIClient:
+    editor = User.objects.create_user("bench-editor")
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    token = Token.objects.create(user=editor)
+    client = APIClient(HTTP_HOST="localhost")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def expect(response, status: int):
+    if response.status_code != status:
+        raise RuntimeError(f"{response.status_code} (expected {status}): {response.content[:500]}")
+    return response
+
+
+def getter(client: APIClient, url: str) -> Callable[[], object]:
+    return lambda: expect(client.get(url), 200)
+
+
+def later_page(client: APIClient) -> str:
+    """The path of the page PAGES_DEEP `next` links after the first."""
+    url = f"/api/v1/annotations/?page_size={PAGE_SIZE}"
+    for _ in range(PAGES_DEEP):
+        next_url = urlsplit(expect(client.get(url), 200).json()["next"])
+        url = f"{next_url.path}?{next_url.query}"
+    return url
+
+
+def editor_drafts(articles: list[LoadedArticle]) -> Iterator[dict]:
+    """Spans the editor has not tagged yet: each sentence of every article, tag by tag."""
+    for tag, sentence, article in product(
+        Tag.objects.values_list("slug", flat=True), range(SENTENCES), articles
+    ):
+        yield {"article": article.pk, "tag": tag, "sentences": [sentence, sentence]}
+
+
+def creator(client: APIClient, drafts: Iterator[dict]) -> Callable[[], object]:
+    url = "/api/v1/annotations/"
+    return lambda: expect(client.post(url, next(drafts), format="json"), 201)
+
+
+def bulk_creator(client: APIClient, drafts: Iterator[dict]) -> Callable[[], object]:
+    def call():
+        batch = [next(drafts) for _ in range(BULK_SIZE)]
+        response = client.post("/api/v1/annotations/bulk/", {"annotations": batch}, format="json")
+        return expect(response, 201)
+
+    return call
+
+
+def cases(client: APIClient, articles: list[LoadedArticle]) -> list[Case]:
+    stats, annotations = "/api/v1/stats/tags/", "/api/v1/annotations/"
+    one_publisher = urlencode({"group_by": "month,tag", "publisher": publisher_name(0)})
+    drafts = editor_drafts(articles)
+    return [
+        Case("stats publisher,tag", 150, getter(client, f"{stats}?group_by=publisher,tag")),
+        Case(
+            "stats month,tag, one publisher",
+            150,
+            getter(client, f"{stats}?{one_publisher}"),
+        ),
+        Case("list page 1 (200)", 40, getter(client, f"{annotations}?page_size={PAGE_SIZE}")),
+        Case(f"list page {PAGES_DEEP + 1} (cursor)", 40, getter(client, later_page(client))),
+        Case(
+            "list page 1 (200), jsonld",
+            None,
+            getter(client, f"{annotations}?page_size={PAGE_SIZE}&format=jsonld"),
+        ),
+        Case("create one", 25, creator(client, drafts)),
+        Case(
+            f"bulk create {BULK_SIZE:,}",
+            None,
+            bulk_creator(client, drafts),
+            repeats=BULK_REPEATS,
+            warmups=BULK_WARMUPS,
+        ),
+    ]
+
+
+def timings_ms(case: Case) -> list[float]:
+    for _ in range(case.warmups):
+        case.call()
+    timings = []
+    for _ in range(case.repeats):
+        started = time.perf_counter()
+        case.call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def report_line(case: Case, timings: list[float]) -> str:
+    p50 = statistics.median(timings)
+    p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
+    if case.target_ms is None:
+        target, met = "-", "-"
+    else:
+        target, met = f"< {case.target_ms:.0f}", "yes" if p50 < case.target_ms else "NO"
+    return f"{case.name:<32} {len(timings):>3} {p50:>9.1f} {p95:>9.1f} {target:>8} {met:>4}"
+
+
+def main() -> None:
+    settings.DEBUG = False  # no query log
+    settings.API_THROTTLE_RATE = ""
+    vendor, original_name = connection.vendor, connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        if vendor != "postgresql":
+            print(f"database: {vendor}, a smaller load; the targets are for PostgreSQL")
+        articles = load()
+        client = editor_client()
+        print(
+            "requests: in-process WSGI (DRF APIClient, Authorization: Token), no network; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        print(f"{'endpoint':<32} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'target':>8} {'met':>4}")
+        for case in cases(client, articles):
+            print(report_line(case, timings_ms(case)), flush=True)
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
