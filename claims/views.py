@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from claims import selectors, services
 from claims.forms import ArticleUploadForm
 from claims.ingest.errors import IngestError
-from claims.models import Article
+from claims.models import Article, Tag
 
 PAGE_SIZE = 50
 
@@ -88,3 +88,13 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
     if services.token_revoke(user=request.user):
         messages.success(request, "Your API token is revoked.")
     return redirect("claims:profile")
+
+
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    """The tag vocabulary, public: W3C annotations name tags by IRIs that resolve here."""
+    return render(request, "claims/vocabulary.html", {"tags": Tag.objects.order_by("order")})
+
+
+def vocabulary_tag(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    return render(request, "claims/vocabulary_tag.html", {"tag": tag})

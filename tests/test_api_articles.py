@@ -560,3 +560,18 @@ def test_it_answers_an_oversized_json_body_with_a_413(api_for, reviewer, setting
     assert response.status_code == 413
     assert response.json()["detail"] == "The request body is larger than 2 MB."
     assert not Article.objects.exists()
+
+
+def test_it_sends_all_sentences_in_a_fixed_number_of_queries(
+    api_for, reviewer, make_article, django_assert_num_queries
+):
+    short = make_article(text="Stem cells heal. They cost $5,000.\n", title="Short")
+    long = make_article(
+        text="".join(f"Clinic {n} heals knees in {n} days.\n" for n in range(400)), title="Long"
+    )
+    client = api_for(reviewer)
+    for article in (short, long):
+        # Token with user, roles, the article, its sentences.
+        with django_assert_num_queries(4):
+            response = client.get(f"/api/v1/articles/{article.pk}/sentences/")
+        assert len(response.json()) == article.sentences.count()

@@ -360,3 +360,22 @@ def test_it_still_lists_plain_json_to_plain_accept(api_for, editor, five):
     assert len(data["results"]) == 2
     assert "@context" not in data["results"][0]
     assert data["results"][0]["quote"] == "Natural healing"
+
+
+def test_it_builds_a_w3c_page_in_a_fixed_number_of_queries(
+    api_for, editor, reviewer, five, peptide_article, django_assert_num_queries
+):
+    client = api_for(editor)
+    first = _w3c_get(client, ANNOTATIONS, "format", page_size=2).json()
+    # Token with user, roles, the page, the total; a later page also counts the rows before it.
+    with django_assert_num_queries(4):
+        _w3c_get(client, ANNOTATIONS, "format", page_size=2)
+    with django_assert_num_queries(5):
+        client.get(first["next"])
+    more = ["Patients report", "Book a free consultation", "feel twenty years younger"]
+    for phrase in more:
+        _annotate(reviewer, peptide_article, "unsupported", phrase)
+    with django_assert_num_queries(4):
+        _w3c_get(client, ANNOTATIONS, "format", page_size=5)
+    with django_assert_num_queries(5):
+        client.get(first["next"])

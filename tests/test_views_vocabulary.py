@@ -1,0 +1,34 @@
+"""The public vocabulary pages that tag IRIs (used in W3C annotations) resolve to."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from claims.models import Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_tag_iri_resolves_to_its_definition(client):
+    for tag in Tag.objects.all():
+        response = client.get(urlsplit(tag.iri).path)
+        assert response.status_code == 200, tag.iri
+        assert tag.definition in response.text
+        assert tag.iri in response.text
+
+
+def test_it_lists_the_whole_vocabulary_to_anyone(client):
+    response = client.get("/vocabulary/")
+    assert response.status_code == 200
+    for tag in Tag.objects.all():
+        assert tag.name in response.text
+
+
+def test_it_marks_an_archived_tag(client):
+    Tag.objects.filter(slug="price-claim").update(archived=True)
+    response = client.get("/vocabulary/price-claim")
+    assert "Archived" in response.text
+
+
+def test_it_answers_404_for_an_unknown_tag(client):
+    assert client.get("/vocabulary/miracle").status_code == 404
