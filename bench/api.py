@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,10 +41,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import Model  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from claims.bulk_rows import rows_insert  # noqa: E402
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
 from claims.services import CONTEXT_CHARS  # noqa: E402
 
@@ -161,7 +161,7 @@ def load_articles() -> list[LoadedArticle]:
         for article, (_, spans) in zip(articles, layouts, strict=True)
         for index, (block, start, end) in enumerate(spans)
     )
-    copy_rows(Sentence, SENTENCE_COLUMNS, rows)
+    rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
     return [
         LoadedArticle(a.pk, a.text, [(start, end) for _, start, end in spans])
         for a, (_, spans) in zip(articles, layouts, strict=True)
@@ -188,20 +188,6 @@ def annotation_rows(
                 *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
                 *(tag_id, note, author_id, created, created),
             )
-
-
-def copy_rows(model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """COPY on PostgreSQL; a plain executemany elsewhere."""
-    quote = connection.ops.quote_name
-    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
 
 
 @contextmanager
@@ -246,7 +232,7 @@ def load() -> list[LoadedArticle]:
         author_ids=[user.pk for user in reviewers()],
     )
     with triggers_off():
-        copy_rows(Annotation, ANNOTATION_COLUMNS, rows)
+        rows_insert(model=Annotation, columns=ANNOTATION_COLUMNS, rows=rows)
     annotations_at = time.perf_counter()
     analyze()
     done = time.perf_counter()

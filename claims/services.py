@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from rest_framework.authtoken.models import Token
 
+from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
@@ -137,16 +138,7 @@ def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
         (article.pk, s.index, block, s.start, s.end, s.text, s.kind.value)
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
-    table = connection.ops.quote_name(Sentence._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _SENTENCE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(_SENTENCE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    rows_insert(model=Sentence, columns=_SENTENCE_COLUMNS, rows=rows)
 
 
 def _block_numbers(parsed: ParsedDocument) -> list[int]:

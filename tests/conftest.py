@@ -42,6 +42,13 @@ def outsider(db) -> User:
     return _user("olga", None)
 
 
+@pytest.fixture
+def signed_in(client, reviewer):
+    """The Django test client with the reviewer's browser session."""
+    client.force_login(reviewer)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas are created in nearly every test; the real hasher costs ~0.3 s each."""

@@ -12,12 +12,6 @@ from claims.models import Article
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def test_it_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("claims:article_list"))
     assert response.status_code == 302

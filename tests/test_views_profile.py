@@ -9,12 +9,6 @@ from rest_framework.authtoken.models import Token
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def test_it_shows_the_role_and_no_token_at_first(signed_in):
     response = signed_in.get(reverse("claims:profile"))
     assert response.status_code == 200
