@@ -342,7 +342,10 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
         iri_for, article_iri_for = self.w3c_iris(request)
         has_cursor = paginator.cursor_query_param in request.query_params
         collection = request.build_absolute_uri(
-            _without(request.get_full_path(), paginator.cursor_query_param)
+            _without(
+                request.get_full_path(),
+                {paginator.cursor_query_param, paginator.page_size_query_param},
+            )
         )
         return w3c.annotation_page(
             page,
@@ -402,12 +405,12 @@ def _draft(data: dict[str, Any]) -> services.AnnotationDraft:
     )
 
 
-def _without(path: str, parameter: str) -> str:
-    """The path without `parameter`, its query sorted as DRF sorts it in `next`/`prev` links,
-    so every page of a listing names the same collection."""
+def _without(path: str, parameters: set[str]) -> str:
+    """The path without the paging `parameters`, its query sorted as DRF sorts it in
+    `next`/`prev` links, so every page of a listing names the same collection."""
     parts = urlsplit(path)
     query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != parameter
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in parameters
     )
     return urlunsplit(parts._replace(query=urlencode(query)))
 

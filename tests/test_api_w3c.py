@@ -312,8 +312,13 @@ def test_it_names_the_same_collection_from_every_page(api_for, editor, five):
 
     collections = {page["partOf"]["id"] for page in pages}
     assert len(collections) == 1
-    assert "cursor=" not in collections.pop()
+    collection = collections.pop()
+    assert "cursor=" not in collection
+    assert "page_size=" not in collection
     assert pages[1]["id"] != pages[0]["id"]
+    # The same collection whatever the page size.
+    other = _pages(api_for(editor), "format", page_size=3)
+    assert {page["partOf"]["id"] for page in other} == {collection}
 
 
 def test_it_applies_filters_to_the_w3c_list(api_for, editor, five):
