@@ -305,6 +305,8 @@ def cases(client: APIClient, articles: list[LoadedArticle]) -> list[Case]:
     drafts = editor_drafts(articles)
     return [
         Case("stats publisher,tag", 150, getter(client, f"{stats}?group_by=publisher,tag")),
+        Case("stats tag", 150, getter(client, stats)),
+        Case("stats author,tag", 150, getter(client, f"{stats}?group_by=author,tag")),
         Case(
             "stats month,tag, one publisher",
             150,
