@@ -310,8 +310,22 @@ def annotations_bulk_create(
     try:
         return _annotations_insert(built, context=context)
     except IntegrityError:
-        # Another request stored one of these between our check and our insert.
-        raise AnnotationBatchRejected({0: DuplicateAnnotationError(None)}) from None
+        # Another request stored some of these between our check and our insert: check again
+        # to name them.
+        raise AnnotationBatchRejected(_duplicates_now(drafts, author=author)) from None
+
+
+def _duplicates_now(
+    drafts: list[AnnotationDraft], *, author: AbstractBaseUser
+) -> dict[int, AnnotationRejected]:
+    context = _DraftContext.load(drafts, author=author)
+    errors: dict[int, AnnotationRejected] = {}
+    for number, draft in enumerate(drafts):
+        try:
+            context.build(draft, author=author)
+        except AnnotationRejected as error:
+            errors[number] = error
+    return errors or {0: DuplicateAnnotationError(None)}
 
 
 def _annotations_insert(
