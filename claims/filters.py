@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import fields
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Annotation, Article, Tag
 
@@ -28,12 +30,17 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class TagSlugsFilter(filters.ModelMultipleChoiceFilter):
+    """Tags by slug, any of several (the schema generator cannot see through `tag__slug`)."""
+
+
 class AnnotationFilter(filters.FilterSet):
     article = filters.NumberFilter(field_name="article_id", help_text="An article id.")
     # Filter on tag__slug: django-filter compares `field_name` with the chosen tag's
     # `to_field_name` value, and a slug compared with the `tag` foreign key raises ValueError.
     # A tag is a to-one relation, so no DISTINCT is needed.
-    tag = filters.ModelMultipleChoiceFilter(
+    tag = TagSlugsFilter(
         field_name="tag__slug",
         to_field_name="slug",
         distinct=False,

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,9 @@ def test_it_serves_the_docs_from_its_own_static_files(client):
         if asset.startswith("/static/"):
             assert finders.find(asset.removeprefix("/static/")), f"{asset} is missing"
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html), "inline script found"
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/annotations/bulk/" in target.read_text()
