@@ -171,7 +171,7 @@ class ArticleDetailView(GenericAPIView):
         responses=ArticleDetailSerializer,
     )
     def patch(self, request: Request, article_id: int) -> Response:
-        article = selectors.article_get(pk=article_id)
+        article = selectors.article_detail(user=request.user, pk=article_id)
         changes = _valid(ArticleUpdateSerializer, request, partial=True)
         if "url" in changes:
             changes["source_url"] = changes.pop("url")
@@ -179,9 +179,8 @@ class ArticleDetailView(GenericAPIView):
             services.article_update(article=article, **changes)
         except services.ArticleRejected as error:
             raise _rejected(error.field, error.message) from None
-        return Response(
-            ArticleDetailSerializer(selectors.article_detail(user=request.user, pk=article.pk)).data
-        )
+        # Metadata edits leave the counts the article was read with as they were.
+        return Response(ArticleDetailSerializer(article).data)
 
     @extend_schema(operation_id="articles_destroy", responses={204: None})
     def delete(self, request: Request, article_id: int) -> Response:
@@ -227,11 +226,8 @@ class TagListView(GenericAPIView):
             tag = services.tag_create(**data)
         except services.TagRejected as error:
             raise _rejected(error.field, error.message) from None
-        return Response(_tag_data(request, tag.slug), status=status.HTTP_201_CREATED)
-
-
-def _tag_data(request: Request, slug: str) -> dict[str, Any]:
-    return TagSerializer(selectors.tag_list(user=request.user).get(slug=slug)).data
+        tag.annotation_count = 0  # a new tag has none
+        return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
 
 
 class TagDetailView(GenericAPIView):
@@ -242,20 +238,19 @@ class TagDetailView(GenericAPIView):
 
     @extend_schema(operation_id="tags_retrieve")
     def get(self, request: Request, slug: str) -> Response:
-        selectors.tag_get(slug=slug)
-        return Response(_tag_data(request, slug))
+        return Response(TagSerializer(selectors.tag_get(slug=slug, user=request.user)).data)
 
     @extend_schema(
         operation_id="tags_partial_update", request=TagUpdateSerializer, responses=TagSerializer
     )
     def patch(self, request: Request, slug: str) -> Response:
-        tag = selectors.tag_get(slug=slug)
+        tag = selectors.tag_get(slug=slug, user=request.user)
         changes = _valid(TagUpdateSerializer, request, partial=True)
         try:
             services.tag_update(tag=tag, **changes)
         except services.TagRejected as error:
             raise _rejected(error.field, error.message) from None
-        return Response(_tag_data(request, slug))
+        return Response(TagSerializer(tag).data)
 
     @extend_schema(
         operation_id="tags_destroy",
@@ -265,10 +260,10 @@ class TagDetailView(GenericAPIView):
         },
     )
     def delete(self, request: Request, slug: str) -> Response:
-        deleted = services.tag_retire(tag=selectors.tag_get(slug=slug))
-        if deleted:
+        tag = selectors.tag_get(slug=slug, user=request.user)
+        if services.tag_retire(tag=tag):
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(_tag_data(request, slug))
+        return Response(TagSerializer(tag).data)
 
 
 # --- Annotations ------------------------------------------------------------------------------
@@ -281,10 +276,6 @@ W3C_PARAMETER = OpenApiParameter(
     description="`jsonld` answers in the W3C Web Annotation model (as does the `Accept` header "
     f"`{w3c.MEDIA_TYPE}`).",
 )
-
-
-class AnnotationPagination(OrderedCursorPagination):
-    pass
 
 
 class _AnnotationViewMixin:
@@ -313,7 +304,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
     roles = {"GET": EVERY_ROLE, "POST": ANNOTATORS}
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
-    pagination_class = AnnotationPagination
+    pagination_class = OrderedCursorPagination
 
     def get_queryset(self):
         return (

@@ -60,20 +60,23 @@ def _count_of(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(per_article, output_field=IntegerField()), Value(0))
 
 
+def _found(rows: QuerySet, *, missing: str, **lookup: Any) -> Any:
+    """The one row matching `lookup`, or a 404 saying `missing` (also for a malformed key)."""
+    try:
+        return rows.get(**lookup)
+    except (rows.model.DoesNotExist, TypeError, ValueError):
+        raise Http404(missing) from None
+
+
 def article_get(*, pk: Any) -> Article:
     """Every role may read every article; a missing one is a 404."""
-    try:
-        return Article.objects.get(pk=int(pk))
-    except (Article.DoesNotExist, TypeError, ValueError):
-        raise Http404(f"There is no article {pk}.") from None
+    return _found(Article.objects.all(), missing=f"There is no article {pk}.", pk=pk)
 
 
 def article_detail(*, user: User, pk: Any) -> Article:
     """One article with its text and the counts the list shows, or 404."""
-    try:
-        return article_list(user=user).defer(None).get(pk=int(pk))
-    except (Article.DoesNotExist, TypeError, ValueError):
-        raise Http404(f"There is no article {pk}.") from None
+    rows = article_list(user=user).defer(None)
+    return _found(rows, missing=f"There is no article {pk}.", pk=pk)
 
 
 def article_sentences(*, article: Article) -> QuerySet[Sentence]:
@@ -84,7 +87,7 @@ def sentence_rows(*, article: Article) -> list[dict[str, Any]]:
     """All of an article's sentences as plain rows: 16,000 of them go out in one response, which
     model instances and serializer fields would slow down tenfold."""
     fields = ("index", "start", "end", "text", "kind", "block")
-    return list(Sentence.objects.filter(article=article).order_by("index").values(*fields))
+    return list(article_sentences(article=article).values(*fields))
 
 
 def annotations_visible_to(user: User) -> QuerySet[Annotation]:
@@ -99,15 +102,12 @@ def annotations_visible_to(user: User) -> QuerySet[Annotation]:
 
 def annotation_get(*, user: User, pk: Any) -> Annotation:
     """An annotation the user may see, or 404 (another reviewer's work does not exist for you)."""
-    try:
-        return (
-            annotations_visible_to(user)
-            .select_related("tag", "author", "article")
-            .defer("article__text")
-            .get(pk=int(pk))
-        )
-    except (Annotation.DoesNotExist, TypeError, ValueError):
-        raise Http404(f"There is no annotation {pk}.") from None
+    rows = (
+        annotations_visible_to(user)
+        .select_related("tag", "author", "article")
+        .defer("article__text")
+    )
+    return _found(rows, missing=f"There is no annotation {pk}.", pk=pk)
 
 
 def tag_list(*, user: User) -> QuerySet[Tag]:
@@ -121,11 +121,9 @@ def tag_list(*, user: User) -> QuerySet[Tag]:
     return Tag.objects.annotate(annotation_count=counted).order_by("order", "name")
 
 
-def tag_get(*, slug: str) -> Tag:
-    try:
-        return Tag.objects.get(slug=slug)
-    except Tag.DoesNotExist:
-        raise Http404(f"There is no tag “{slug}”.") from None
+def tag_get(*, slug: str, user: User) -> Tag:
+    """One tag with the count `tag_list` gives it, or 404."""
+    return _found(tag_list(user=user), missing=f"There is no tag “{slug}”.", slug=slug)
 
 
 def tag_counts(

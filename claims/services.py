@@ -270,20 +270,25 @@ def annotation_create(*, author: AbstractBaseUser, draft: AnnotationDraft) -> An
     try:
         return _annotations_insert([annotation], context=context)[0]
     except IntegrityError:
-        existing = (
-            Annotation.objects.filter(
-                article_id=annotation.article_id,
-                start=annotation.start,
-                end=annotation.end,
-                tag=annotation.tag,
-                author=author,
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
+        existing = _same_annotation(annotation, tag=annotation.tag)
         if existing is None:
             raise
         raise DuplicateAnnotationError(existing) from None
+
+
+def _same_annotation(annotation: Annotation, *, tag: Tag) -> int | None:
+    """The id of the author's annotation with this span and `tag`, if there is one."""
+    return (
+        Annotation.objects.filter(
+            article_id=annotation.article_id,
+            start=annotation.start,
+            end=annotation.end,
+            tag=tag,
+            author_id=annotation.author_id,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def annotations_bulk_create(
@@ -292,6 +297,24 @@ def annotations_bulk_create(
     """Store all the drafts or none: every draft is checked (with a fixed number of queries,
     whatever their count) before the first row is written."""
     context = _DraftContext.load(drafts, author=author)
+    built, errors = _drafts_built(drafts, context=context, author=author)
+    if errors:
+        raise AnnotationBatchRejected(errors)
+    try:
+        return _annotations_insert(built, context=context)
+    except IntegrityError:
+        # Another request stored some of these between our check and our insert: check again
+        # to name them.
+        context = _DraftContext.load(drafts, author=author)
+        _, errors = _drafts_built(drafts, context=context, author=author)
+        raise AnnotationBatchRejected(errors or {0: DuplicateAnnotationError(None)}) from None
+
+
+def _drafts_built(
+    drafts: list[AnnotationDraft], *, context: "_DraftContext", author: AbstractBaseUser
+) -> tuple[list[Annotation], dict[int, AnnotationRejected]]:
+    """The annotations the drafts make, and the errors of those that make none (including
+    a repeat of an earlier draft in the same batch)."""
     built: list[Annotation] = []
     errors: dict[int, AnnotationRejected] = {}
     seen: set[tuple[int, int, int, int]] = set()
@@ -305,27 +328,7 @@ def annotations_bulk_create(
             built.append(annotation)
         except AnnotationRejected as error:
             errors[number] = error
-    if errors:
-        raise AnnotationBatchRejected(errors)
-    try:
-        return _annotations_insert(built, context=context)
-    except IntegrityError:
-        # Another request stored some of these between our check and our insert: check again
-        # to name them.
-        raise AnnotationBatchRejected(_duplicates_now(drafts, author=author)) from None
-
-
-def _duplicates_now(
-    drafts: list[AnnotationDraft], *, author: AbstractBaseUser
-) -> dict[int, AnnotationRejected]:
-    context = _DraftContext.load(drafts, author=author)
-    errors: dict[int, AnnotationRejected] = {}
-    for number, draft in enumerate(drafts):
-        try:
-            context.build(draft, author=author)
-        except AnnotationRejected as error:
-            errors[number] = error
-    return errors or {0: DuplicateAnnotationError(None)}
+    return built, errors
 
 
 def _annotations_insert(
@@ -394,12 +397,13 @@ class _DraftContext:
         existing = self.existing.get((article.pk, start, end, tag.pk))
         if existing is not None:
             raise DuplicateAnnotationError(existing)
-        if len(draft.note) > NOTE_MAX_CHARS:
-            raise AnnotationRejected(
-                "note", f"The note is longer than {NOTE_MAX_CHARS} characters."
-            )
         return _annotation_for_span(
-            article=article, start=start, end=end, tag=tag, note=draft.note, author=author
+            article=article,
+            start=start,
+            end=end,
+            tag=tag,
+            note=_note_checked(draft.note),
+            author=author,
         )
 
     def _span(self, draft: AnnotationDraft, article: Article) -> tuple[int, int]:
@@ -418,9 +422,8 @@ class _DraftContext:
                         f"are numbered 0 to {count - 1}.",
                         code="out_of_range",
                     )
-            return self.sentence_spans[article.pk, first][0], self.sentence_spans[article.pk, last][
-                1
-            ]
+            spans = self.sentence_spans
+            return spans[article.pk, first][0], spans[article.pk, last][1]
         return _checked_offsets(draft.start, draft.end, text=article.text)
 
 
@@ -489,27 +492,13 @@ def annotation_update(
     changed = []
     if tag is not None and tag != annotation.tag.slug:
         new_tag = _tag_for_new_annotation(Tag.objects.filter(slug=tag).first(), slug=tag)
-        clash = (
-            Annotation.objects.filter(
-                article_id=annotation.article_id,
-                start=annotation.start,
-                end=annotation.end,
-                tag=new_tag,
-                author_id=annotation.author_id,
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
+        clash = _same_annotation(annotation, tag=new_tag)
         if clash is not None:
             raise DuplicateAnnotationError(clash)
         annotation.tag = new_tag
         changed.append("tag")
     if note is not None:
-        if len(note) > NOTE_MAX_CHARS:
-            raise AnnotationRejected(
-                "note", f"The note is longer than {NOTE_MAX_CHARS} characters."
-            )
-        annotation.note = note
+        annotation.note = _note_checked(note)
         changed.append("note")
     if changed:
         try:
@@ -588,8 +577,8 @@ def _tag_check(tag: Tag) -> None:
     others = Tag.objects.exclude(pk=tag.pk)
     if others.filter(name__iexact=tag.name.strip()).exists():
         raise TagRejected("name", f"Another tag is already called “{tag.name}”.")
-    if tag.shortcut and others.filter(shortcut=tag.shortcut).exists():
-        taken = others.get(shortcut=tag.shortcut)
+    taken = tag.shortcut and others.filter(shortcut=tag.shortcut).first()
+    if taken:
         raise TagRejected("shortcut", f"Shortcut {tag.shortcut} already belongs to “{taken.name}”.")
 
 
