@@ -19,6 +19,8 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/ingest.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/api.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/export.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/annotate_page.py
 	$(PY) bench/segmenters.py
 
 lint: $(VENV)/.installed-dev

@@ -1,6 +1,9 @@
-"""Upload form: a file or pasted text, with the article's metadata."""
+"""Forms: the upload (a file or pasted text, with the article's metadata) and report filters."""
 
 from django import forms
+
+from claims.models import Article, Tag
+from claims.selectors import ReportFilters
 
 
 class ArticleUploadForm(forms.Form):
@@ -33,3 +36,36 @@ class ArticleUploadForm(forms.Form):
             else:
                 raise forms.ValidationError("Choose a file or paste the article's text.")
         return cleaned
+
+
+class ReportFilterForm(forms.Form):
+    """The filters every report and export takes from its query string."""
+
+    publisher = forms.CharField(max_length=200, required=False)
+    tag = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.order_by("order", "name"), to_field_name="slug", required=False
+    )
+    reviewer = forms.CharField(max_length=150, required=False)
+    status = forms.ChoiceField(choices=[("", "Any"), *Article.Status.choices], required=False)
+    created_after = forms.DateField(required=False, label="From")
+    created_before = forms.DateField(required=False, label="To")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        after, before = cleaned.get("created_after"), cleaned.get("created_before")
+        if after and before and after > before:
+            self.add_error("created_before", "The end date is before the start date.")
+        return cleaned
+
+    def filters(self, *, article_id: int | None = None) -> ReportFilters:
+        """The filters of a valid form."""
+        data = self.cleaned_data
+        return ReportFilters(
+            publisher=data["publisher"].strip(),
+            tags=tuple(tag.slug for tag in data["tag"]),
+            reviewer=data["reviewer"].strip(),
+            status=data["status"],
+            created_after=data["created_after"],
+            created_before=data["created_before"],
+            article_id=article_id,
+        )

@@ -1,6 +1,7 @@
 """Reads that are more than a filter, computed in the database."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -209,3 +210,37 @@ def _month_label(value: datetime | date | str) -> str:
     if isinstance(value, date | datetime):
         return value.strftime("%Y-%m")
     return str(value)[:7]
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report or export covers; an empty field does not filter."""
+
+    publisher: str = ""
+    tags: tuple[str, ...] = ()
+    reviewer: str = ""  # a username: one reviewer's annotations
+    status: str = ""  # the article's status
+    created_after: date | None = None  # annotations made on or after this day
+    created_before: date | None = None  # ... and on or before this one
+    article_id: int | None = None
+
+
+def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annotation]:
+    """The annotations a report or export covers: those the user may see, narrowed by
+    `filters`, in document order per article. Reviewers only ever get their own."""
+    rows = annotations_visible_to(user)
+    if filters.article_id is not None:
+        rows = rows.filter(article_id=filters.article_id)
+    if filters.publisher:
+        rows = rows.filter(article__publisher=filters.publisher)
+    if filters.status:
+        rows = rows.filter(article__status=filters.status)
+    if filters.tags:
+        rows = rows.filter(tag__slug__in=filters.tags)
+    if filters.reviewer:
+        rows = rows.filter(author__username=filters.reviewer)
+    if filters.created_after:
+        rows = rows.filter(created_at__date__gte=filters.created_after)
+    if filters.created_before:
+        rows = rows.filter(created_at__date__lte=filters.created_before)
+    return rows.order_by("article_id", "start", "end", "tag__order", "id")
