@@ -1,6 +1,7 @@
 """The REST API under /api/v1/: thin views that check input shape, then call services and
 selectors. The browser UI uses exactly these endpoints."""
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -155,9 +156,10 @@ def _upload_from(data: dict[str, Any]) -> services.Upload:
 
 
 class ArticleDetailView(GenericAPIView):
-    """One article with its full text; editors change its metadata or delete it."""
+    """One article with its full text; editors change its metadata or delete it, reviewers
+    may set its status (marking it reviewed)."""
 
-    roles = {"GET": EVERY_ROLE, "PATCH": EDITORS, "DELETE": EDITORS}
+    roles = {"GET": EVERY_ROLE, "PATCH": ANNOTATORS, "DELETE": EDITORS}
     serializer_class = ArticleDetailSerializer
 
     @extend_schema(operation_id="articles_retrieve")
@@ -172,6 +174,12 @@ class ArticleDetailView(GenericAPIView):
     )
     def patch(self, request: Request, article_id: int) -> Response:
         article = selectors.article_detail(user=request.user, pk=article_id)
+        fields = set(request.data) if isinstance(request.data, Mapping) else set()
+        if fields - {"status"} and not selectors.user_roles(request.user) & EDITORS:
+            raise PermissionDenied(
+                "Reviewers may set an article's status; only editors change its title, "
+                "publisher or URL."
+            )
         changes = _valid(ArticleUpdateSerializer, request, partial=True)
         if "url" in changes:
             changes["source_url"] = changes.pop("url")
