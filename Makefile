@@ -6,22 +6,35 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev clean
+.PHONY: run test bench screenshots chromium lint format install install-dev clean
 
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/ingest.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/api.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/export.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/annotate_page.py
 	$(PY) bench/segmenters.py
+
+screenshots: $(VENV)/.installed-dev chromium
+	$(PY) docs/screenshots.py
+
+# The browser tests, the page benchmark and the screenshots drive Debian's Chromium.
+chromium:
+	@command -v $${CLAIMSCOPE_CHROMIUM:-/usr/bin/chromium} >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' or set CLAIMSCOPE_CHROMIUM" >&2; \
+	    exit 1; \
+	  fi; }
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -38,6 +38,22 @@ class ArticleUploadForm(forms.Form):
         return cleaned
 
 
+class ArticleListForm(forms.Form):
+    """The article list's search and filters, read from the query string."""
+
+    q = forms.CharField(max_length=200, required=False, label="Search title or publisher")
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Article.Status.choices], required=False
+    )
+    tag = forms.ChoiceField(required=False, label="Tagged")
+    publisher = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, tags: list[Tag], publishers: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", "Any tag"), *((t.slug, t.name) for t in tags)]
+        self.fields["publisher"].choices = [("", "Any publisher"), *((p, p) for p in publishers)]
+
+
 class ReportFilterForm(forms.Form):
     """The filters every report and export takes from its query string."""
 

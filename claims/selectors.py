@@ -7,8 +7,18 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404
 
 from claims.models import EDITOR, READER, REVIEWER, ROLE_GROUPS, Annotation, Article, Sentence, Tag
@@ -46,6 +56,37 @@ def article_list(*, search: str = "", user: User | None = None) -> QuerySet[Arti
     if user is not None:
         articles = articles.annotate(annotation_count=_count_of(annotations_visible_to(user)))
     return articles.order_by("-created_at", "-id")
+
+
+def article_rows(
+    *, user: User, search: str = "", status: str = "", tag: str = "", publisher: str = ""
+) -> QuerySet[Article]:
+    """The article list page: `article_list` narrowed by status, publisher and a tag the user
+    can see on it, with the user's own annotation count and the time of the last change to the
+    article or to an annotation the user may see."""
+    articles = article_list(search=search, user=user)
+    if status:
+        articles = articles.filter(status=status)
+    if publisher:
+        articles = articles.filter(publisher=publisher)
+    visible = annotations_visible_to(user)
+    if tag:
+        articles = articles.filter(
+            Exists(visible.filter(article=OuterRef("pk"), tag__slug=tag).order_by())
+        )
+    last_change = (
+        visible.filter(article=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    )
+    return articles.annotate(
+        mine_count=_count_of(Annotation.objects.filter(author_id=user.pk)),
+        last_activity=Greatest("updated_at", Coalesce(Subquery(last_change), "updated_at")),
+    )
+
+
+def article_publishers() -> list[str]:
+    """Every publisher named on an article, for the list page's filter."""
+    rows = Article.objects.exclude(publisher="").order_by("publisher")
+    return list(rows.values_list("publisher", flat=True).distinct())
 
 
 def _count_of(rows: QuerySet) -> Coalesce:
@@ -89,6 +130,30 @@ def sentence_rows(*, article: Article) -> list[dict[str, Any]]:
     model instances and serializer fields would slow down tenfold."""
     fields = ("index", "start", "end", "text", "kind", "block")
     return list(article_sentences(article=article).values(*fields))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph, list item... of an article and the sentences in it."""
+
+    kind: str
+    sentences: list[dict[str, Any]]
+
+
+def article_blocks(*, article: Article) -> list[Block]:
+    """The article's sentences grouped into its blocks, in reading order."""
+    blocks: list[Block] = []
+    for row in sentence_rows(article=article):
+        if not blocks or blocks[-1].sentences[-1]["block"] != row["block"]:
+            blocks.append(Block(kind=row["kind"], sentences=[]))
+        blocks[-1].sentences.append(row)
+    return blocks
+
+
+def article_reviewers(*, article: Article) -> list[str]:
+    """The usernames of everyone who has annotated the article."""
+    authors = Annotation.objects.filter(article=article).order_by("author__username")
+    return list(authors.values_list("author__username", flat=True).distinct())
 
 
 def annotations_visible_to(user: User) -> QuerySet[Annotation]:

@@ -1,31 +1,76 @@
-"""Server-rendered pages: article list, upload, a read-only article view, the profile."""
+"""Server-rendered pages: article list, upload, the annotation page, the profile."""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from claims import selectors, services
-from claims.forms import ArticleUploadForm
+from claims.forms import ArticleListForm, ArticleUploadForm
 from claims.ingest.errors import IngestError
-from claims.models import Article, Tag
+from claims.models import Tag
+from claims.permissions import ANNOTATORS, EVERY_ROLE
 
 PAGE_SIZE = 50
 
 
-@login_required
+def role_required(roles: frozenset[str]) -> Callable:
+    """Signed-in users holding one of `roles` get the page; anyone else signed in gets 403,
+    as the API answers them."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not selectors.user_roles(request.user) & roles:
+                raise PermissionDenied("Your account has no role that may open this page.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+@role_required(EVERY_ROLE)
 def article_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.article_list(search=search), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    form = ArticleListForm(
+        request.GET,
+        tags=list(Tag.objects.order_by("order", "name")),
+        publishers=selectors.article_publishers(),
     )
-    return render(request, "claims/article_list.html", {"page": page, "search": search})
+    # A filter value that is no longer valid (an old link, a renamed publisher) is dropped,
+    # and said so next to its field, while the valid ones still apply.
+    form.is_valid()
+    filters = form.cleaned_data
+    rows = selectors.article_rows(
+        user=request.user,
+        search=filters.get("q", "").strip(),
+        status=filters.get("status", ""),
+        tag=filters.get("tag", ""),
+        publisher=filters.get("publisher", ""),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "sees_everyone": selectors.user_sees_all_annotations(request.user),
+    }
+    return render(request, "claims/article_list.html", context)
 
 
-@login_required
+@role_required(ANNOTATORS)
 def article_upload(request: HttpRequest) -> HttpResponse:
     form = ArticleUploadForm(request.POST or None, request.FILES or None)
     duplicate = None
@@ -58,13 +103,35 @@ def _upload_from(cleaned: dict) -> services.Upload:
     return services.Upload(data=cleaned["text"].encode("utf-8"), filename="pasted.txt")
 
 
-@login_required
+@role_required(EVERY_ROLE)
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_id)
-    sentences = selectors.article_sentences(article=article)
-    return render(
-        request, "claims/article_detail.html", {"article": article, "sentences": sentences}
-    )
+    """The annotation page: the article rendered from its sentences; annotate.js loads the
+    annotations and saves every change through the REST API."""
+    article = selectors.article_detail(user=request.user, pk=article_id)
+    roles = selectors.user_roles(request.user)
+    sees_everyone = selectors.user_sees_all_annotations(request.user)
+    page_data = {
+        "article": {"id": article.pk, "status": article.status, "title": article.title},
+        "user": {"username": request.user.get_username(), "can_annotate": bool(roles & ANNOTATORS)},
+        "tags": list(
+            Tag.objects.filter(archived=False)
+            .order_by("order", "name")
+            .values("slug", "name", "colour", "shortcut", "definition")
+        ),
+        "reviewers": selectors.article_reviewers(article=article) if sees_everyone else [],
+        "api": {
+            "annotations": reverse("api:annotation-list"),
+            "article": reverse("api:article-detail", args=[article.pk]),
+        },
+        "csrf_token": get_token(request),
+    }
+    context = {
+        "article": article,
+        "blocks": selectors.article_blocks(article=article),
+        "page_data": page_data,
+        "sees_everyone": sees_everyone,
+    }
+    return render(request, "claims/article_detail.html", context)
 
 
 @login_required

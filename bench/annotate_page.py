@@ -1,0 +1,249 @@
+"""Time the annotation page in Chromium on a long article: ~100,000 characters, 1,000+
+sentences, 500 annotations already made.
+
+Serves the app from a live server thread on a throwaway test database (the server named by
+DATABASE_URL, else SQLite), opens the page in Debian's Chromium through Playwright and prints:
+time until the text is visible (first contentful paint), time until every highlight is drawn
+and the page answers a keystroke, keystroke to highlight shown and keystroke to the API's 201
+(p50/p95 over 50 tags), and the JS heap.
+
+Targets: text visible < 500 ms, interactive < 1 s, keystroke to highlight < 50 ms,
+to saved < 150 ms.
+
+Usage: `make bench`, or `DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope
+python bench/annotate_page.py`. CLAIMSCOPE_CHROMIUM names another Chromium binary.
+"""
+
+import os
+import random
+import statistics
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from claims import services  # noqa: E402
+from claims.models import REVIEWER, Sentence, Tag  # noqa: E402
+
+CHROMIUM = os.environ.get("CLAIMSCOPE_CHROMIUM", "/usr/bin/chromium")
+PARAGRAPHS = 240
+EXISTING_ANNOTATIONS = 500
+TAGGINGS = 50
+
+OPENINGS = [
+    "Our {t} protocol",
+    "The {t} programme",
+    "Every {t} session",
+    "A course of {t}",
+    "Treatment with {t}",
+    "Our clinic's {t}",
+]
+CLAIMS = [
+    "regrows cartilage in as little as {k} weeks",
+    "is completely safe and has no side effects at all",
+    "costs from ${p},000 per joint, far less than surgery abroad",
+    "helped a retired nurse from {c} walk without pain after one visit",
+    "switches off inflammation at the cellular level",
+    "works for {pct} percent of patients, according to our own records",
+    "is trusted by professional athletes and Olympic coaches",
+    "reverses the signs of ageing from the inside out",
+]
+TREATMENTS = ["stem cell", "exosome", "PRP", "ozone", "placental tissue", "peptide"]
+CITIES = ["Tijuana", "Cancún", "Panama City", "Nassau", "Düsseldorf", "San José"]
+
+
+def long_article_text(rng: random.Random) -> str:
+    """About 100,000 characters of clinic copy: headings every ten paragraphs, five sentences
+    to a paragraph."""
+    parts = []
+    for number in range(PARAGRAPHS):
+        if number % 10 == 0:
+            parts.append(f"Part {number // 10 + 1}: What {rng.choice(TREATMENTS)} can do for you")
+        sentences = []
+        for _ in range(5):
+            treatment = rng.choice(TREATMENTS)
+            opening = rng.choice(OPENINGS).format(t=treatment)
+            claim = rng.choice(CLAIMS).format(
+                k=rng.randint(2, 12),
+                p=rng.randint(3, 30),
+                c=rng.choice(CITIES),
+                pct=rng.randint(70, 98),
+            )
+            sentences.append(f"{opening} {claim}.")
+        sentences[-1] = sentences[-1][:-1] + f", as patient story {number + 1} shows."
+        parts.append(" ".join(sentences))
+    return "\n\n".join(parts)
+
+
+def load() -> tuple[User, int, list[int]]:
+    reviewer = User.objects.create_user("bench-reviewer", password="bench-password")
+    reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    text = long_article_text(random.Random(7))
+    article = services.article_ingest(
+        upload=services.Upload(data=text.encode(), filename="long.txt"),
+        user=reviewer,
+        title="Regenerative medicine, the complete guide",
+        publisher="Bench Clinic",
+    )
+    count = Sentence.objects.filter(article=article).count()
+    slugs = list(Tag.objects.order_by("order").values_list("slug", flat=True))
+    tagged = list(range(0, 2 * EXISTING_ANNOTATIONS, 2))
+    drafts = [
+        services.AnnotationDraft(
+            article_id=article.pk,
+            tag=slugs[n % len(slugs)],
+            sentences=(index, index),
+            note="Checked against the trial registry." if n % 5 == 0 else "",
+        )
+        for n, index in enumerate(tagged)
+    ]
+    services.annotations_bulk_create(author=reviewer, drafts=drafts)
+    free = [index for index in range(1, count, 2)][:TAGGINGS]
+    print(
+        f"article: {len(text):,} characters, {count:,} sentences, "
+        f"{EXISTING_ANNOTATIONS} annotations already made"
+    )
+    return reviewer, article.pk, free
+
+
+# Measures inside the page: keydown (capture) to the next frame after the highlight is in the
+# DOM, and keydown to the POST's answer.
+PROBE = """
+window.__bench = {pressedAt: 0, drawn: [], saved: []};
+document.addEventListener('keydown', () => { window.__bench.pressedAt = performance.now(); }, true);
+new MutationObserver((records) => {
+  if (!window.__bench.pressedAt) return;
+  const added = records.flatMap((r) => [...r.addedNodes]);
+  if (!added.some((n) => n.classList && n.classList.contains('chip'))) return;
+  const pressed = window.__bench.pressedAt;
+  window.__bench.pressedAt = 0;
+  const shown = () => window.__bench.drawn.push(performance.now() - pressed);
+  requestAnimationFrame(() => setTimeout(shown, 0));
+  window.__bench.lastPress = pressed;
+}).observe(document, {subtree: true, childList: true});
+const realFetch = window.fetch;
+window.fetch = async (...args) => {
+  const response = await realFetch(...args);
+  const took = performance.now() - window.__bench.lastPress;
+  if (response.status === 201) window.__bench.saved.push(took);
+  return response;
+};
+"""
+
+
+def session_cookie(user: User) -> dict:
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(base_url: str, user: User, article_id: int, free: list[int]) -> None:
+    cookie = {**session_cookie(user), "url": base_url}  # before Playwright's event loop runs
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        # Our probes are evaluated scripts, which the page's policy rightly forbids.
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.add_init_script(PROBE)
+        opens = []
+        for _ in range(5):  # the first opening warms the server and the browser's cache
+            page.goto(f"{base_url}/articles/{article_id}/")
+            page.wait_for_selector('body[data-ready="true"]')
+            page.keyboard.press("j")
+            page.wait_for_function("document.activeElement && document.activeElement.id === 's1'")
+            opens.append(page.evaluate(OPEN_TIMES))
+        opens = opens[1:]
+        heap = page.context.new_cdp_session(page).send("Runtime.getHeapUsage")
+        for index in free:
+            page.click(f"#s{index}")
+            page.keyboard.press("1")
+            page.wait_for_function(f"window.__bench.saved.length > {free.index(index)}")
+        drawn = page.evaluate("window.__bench.drawn")
+        saved = page.evaluate("window.__bench.saved")
+        browser.close()
+    if os.environ.get("BENCH_RAW"):
+        print(drawn, saved)
+    report(opens, drawn, saved, heap)
+
+
+OPEN_TIMES = """(() => {
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const ready = performance.getEntriesByName('annotations-drawn')[0];
+  return {visible: paint ? paint.startTime : NaN, interactive: ready ? ready.startTime : NaN};
+})()"""
+
+
+def report(opens: list[dict], drawn: list[float], saved: list[float], heap: dict) -> None:
+    def line(name: str, values: list[float], target: float) -> None:
+        p50, p95 = statistics.median(values), percentile(values, 0.95)
+        met = "yes" if p50 < target else "NO"
+        print(f"{name:<34} {len(values):>3} {p50:>8.0f} {p95:>8.0f} {target:>8.0f} {met:>4}")
+
+    print(f"{'measure (ms)':<34} {'n':>3} {'p50':>8} {'p95':>8} {'target':>8} {'met':>4}")
+    line("text visible (first paint)", [o["visible"] for o in opens], 500)
+    line("highlights drawn, keys answered", [o["interactive"] for o in opens], 1000)
+    line("keystroke to highlight shown", drawn, 50)
+    line("keystroke to 201 from the API", saved, 150)
+    print(f"JS heap: {heap['usedSize'] / 2**20:.1f} MB used of {heap['totalSize'] / 2**20:.1f} MB")
+
+
+def main() -> None:
+    settings.DEBUG = False
+    settings.API_THROTTLE_RATE = ""
+    # Static files straight from the app folders, as in development (no collectstatic step).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    server = None
+    try:
+        user, article_id, free = load()
+        shared = None
+        if connection.vendor == "sqlite":  # an in-memory test database must be shared
+            shared = {"default": connections["default"]}  # the object, not the proxy
+            shared["default"].inc_thread_sharing()
+        server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        print(f"database: {connection.vendor}; server: Django's live server thread; {CHROMIUM}")
+        measure(f"http://127.0.0.1:{server.port}", user, article_id, free)
+    finally:
+        if server is not None:
+            server.terminate()
+        connection.close()
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,817 @@
+// The annotation page: select sentences, tag them, write notes; every change goes through the
+// REST API at once, is drawn before the server answers, and stays visibly pending until saved.
+import { Api, ApiError } from "./api.js";
+import { codePointLength, utf16Index } from "./offsets.js";
+
+const data = JSON.parse(document.getElementById("article-data").textContent);
+const api = new Api(data.csrf_token);
+const tags = new Map(data.tags.map((tag, order) => [tag.slug, { ...tag, order }]));
+const tagByKey = new Map(data.tags.filter((t) => t.shortcut).map((t) => [t.shortcut, t.slug]));
+
+const $ = (id) => document.getElementById(id);
+const docEl = $("document");
+const listEl = $("annotation-list");
+const sentenceEls = Array.from(docEl.querySelectorAll(".s"));
+const sentences = sentenceEls.map((el, index) => ({
+  el,
+  index,
+  start: Number(el.dataset.start),
+  end: Number(el.dataset.end),
+  text: el.textContent,
+}));
+
+// Annotations by a local key; `id` is the server's once it has answered.
+const annotations = new Map();
+const bySentence = new Map(); // sentence index -> Set of keys drawn on it
+const itemEls = new Map(); // key -> <li> in the side panel
+const undoStack = [];
+let nextKey = 1;
+let cursor = 0;
+let anchor = 0;
+let exactRange = null; // {start, end} in code points when the exact-selection option is on
+let viewAuthor = ""; // "" mine, "*" everyone, or a username
+let panelFilter = "";
+
+// ---------------------------------------------------------------- sentences and spans
+
+function sentenceAt(offset) {
+  // The first sentence whose end is past `offset` (binary search over ordered sentences).
+  let lo = 0;
+  let hi = sentences.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sentences[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sentencesOf(ann) {
+  const first = sentenceAt(ann.start);
+  const indexes = [];
+  for (let i = first; i < sentences.length && sentences[i].start < ann.end; i++) indexes.push(i);
+  return indexes;
+}
+
+function selection() {
+  if (exactRange) return exactRange;
+  const [from, to] = anchor <= cursor ? [anchor, cursor] : [cursor, anchor];
+  return { start: sentences[from].start, end: sentences[to].end };
+}
+
+// ---------------------------------------------------------------- drawing
+
+function isShown(ann) {
+  return !ann.deleted;
+}
+
+function draw(ann) {
+  for (const i of sentencesOf(ann)) {
+    if (!bySentence.has(i)) bySentence.set(i, new Set());
+    bySentence.get(i).add(ann.key);
+  }
+  redrawSentences(sentencesOf(ann));
+}
+
+function undraw(ann) {
+  const indexes = sentencesOf(ann);
+  for (const i of indexes) {
+    const keys = bySentence.get(i);
+    if (keys) {
+      keys.delete(ann.key);
+      if (!keys.size) bySentence.delete(i);
+    }
+  }
+  redrawSentences(indexes);
+}
+
+function redrawSentences(indexes) {
+  for (const i of indexes) redrawSentence(sentences[i]);
+  showProgress();
+}
+
+function redrawSentence(sentence) {
+  const { el } = sentence;
+  const drawn = [...(bySentence.get(sentence.index) || [])]
+    .map((key) => annotations.get(key))
+    .sort(byDocumentOrder);
+  const whole = drawn.filter((a) => a.start <= sentence.start && a.end >= sentence.end);
+  const partial = drawn.filter((a) => !whole.includes(a));
+  el.classList.toggle("tagged", whole.length > 0);
+  if (whole.length) el.style.setProperty("--tag-colour", tags.get(whole[0].tag)?.colour || "#888");
+  else el.style.removeProperty("--tag-colour");
+  el.classList.toggle("multi", new Set(whole.map((a) => a.tag)).size > 1);
+  const parts = partial.length ? segments(sentence, partial) : [document.createTextNode(sentence.text)];
+  const chips = drawn.filter((a) => a.end <= sentence.end || sentence.index === sentences.length - 1);
+  el.replaceChildren(...parts, ...chips.map(chipFor));
+}
+
+function segments(sentence, partial) {
+  // Cut the sentence's text at every boundary of a sub-sentence highlight.
+  const cuts = new Set([0, sentence.text.length]);
+  const spans = partial.map((a) => ({
+    ann: a,
+    from: toUnit(sentence, Math.max(a.start, sentence.start)),
+    to: toUnit(sentence, Math.min(a.end, sentence.end)),
+  }));
+  for (const s of spans) cuts.add(s.from).add(s.to);
+  const points = [...cuts].sort((x, y) => x - y);
+  const nodes = [];
+  for (let k = 0; k < points.length - 1; k++) {
+    const [from, to] = [points[k], points[k + 1]];
+    const text = sentence.text.slice(from, to);
+    const covering = spans.filter((s) => s.from <= from && s.to >= to);
+    if (!covering.length) {
+      nodes.push(document.createTextNode(text));
+      continue;
+    }
+    const mark = document.createElement("mark");
+    mark.className = "hl";
+    mark.textContent = text;
+    mark.style.setProperty("--tag-colour", tags.get(covering[0].ann.tag)?.colour || "#888");
+    nodes.push(mark);
+  }
+  return nodes;
+}
+
+function toUnit(sentence, offset) {
+  return utf16Index(sentence.text, offset - sentence.start);
+}
+
+function chipFor(ann) {
+  // The label sits in a data attribute drawn by CSS, so it is never part of the text
+  // (selections and offsets skip it) and never parsed as markup.
+  const chip = document.createElement("span");
+  chip.className = `chip state-${ann.state}`;
+  chip.dataset.key = ann.key;
+  chip.dataset.label = chipLabel(ann);
+  chip.style.setProperty("--tag-colour", tags.get(ann.tag)?.colour || "#888");
+  return chip;
+}
+
+function chipLabel(ann) {
+  const name = tags.get(ann.tag)?.name || ann.tag;
+  const who = ann.author !== data.user.username ? ` · ${ann.author}` : "";
+  const state = ann.state === "failed" ? " ⚠ not saved" : ann.state === "saving" ? " …" : "";
+  return `${name}${who}${state}`;
+}
+
+function byDocumentOrder(a, b) {
+  return (
+    a.start - b.start ||
+    a.end - b.end ||
+    (tags.get(a.tag)?.order ?? 99) - (tags.get(b.tag)?.order ?? 99) ||
+    a.key - b.key
+  );
+}
+
+function showSelection() {
+  for (const el of docEl.querySelectorAll(".selected")) el.classList.remove("selected");
+  const { start, end } = selection();
+  for (let i = sentenceAt(start); i < sentences.length && sentences[i].start < end; i++) {
+    sentences[i].el.classList.add("selected");
+  }
+}
+
+function showProgress() {
+  const mine = [...bySentence.keys()].length;
+  $("progress").textContent = `${mine} / ${sentences.length} sentences tagged`;
+}
+
+function say(message, kind = "info") {
+  const line = $("status");
+  line.textContent = message;
+  line.dataset.kind = kind;
+}
+
+// ---------------------------------------------------------------- the side panel
+
+function panelInsert(ann) {
+  const li = document.createElement("li");
+  li.className = "item";
+  li.dataset.key = ann.key;
+  itemEls.set(ann.key, li);
+  fillItem(li, ann);
+  const after = [...itemEls.entries()]
+    .filter(([key]) => key !== ann.key)
+    .map(([key, el]) => [annotations.get(key), el])
+    .filter(([other]) => byDocumentOrder(other, ann) > 0)
+    .sort(([a], [b]) => byDocumentOrder(a, b))[0];
+  listEl.insertBefore(li, after ? after[1] : null);
+  panelCounts();
+}
+
+function panelRemove(ann) {
+  itemEls.get(ann.key)?.remove();
+  itemEls.delete(ann.key);
+  panelCounts();
+}
+
+function panelCounts() {
+  $("panel-empty").hidden = itemEls.size > 0;
+}
+
+function fillItem(li, ann) {
+  const own = ann.author === data.user.username;
+  const tag = tags.get(ann.tag);
+  li.hidden = Boolean(panelFilter) && ann.tag !== panelFilter;
+  li.classList.toggle("failed", ann.state === "failed");
+  const go = element("button", { className: "goto", type: "button" });
+  go.append(chipFor(ann), element("q", { textContent: shorten(ann.quote, 140) }));
+  go.addEventListener("click", () => reveal(ann));
+  const parts = [go];
+  if (!own) parts.push(element("p", { className: "author", textContent: `by ${ann.author}` }));
+  parts.push(noteView(ann, own));
+  if (own) parts.push(itemActions(ann, tag));
+  if (ann.state !== "saved") parts.push(stateLine(ann));
+  li.replaceChildren(...parts);
+}
+
+function noteView(ann, own) {
+  const note = element("p", { className: "note", textContent: ann.note || (own ? "" : "No note.") });
+  note.hidden = !ann.note && own;
+  return note;
+}
+
+function itemActions(ann, tag) {
+  const actions = element("div", { className: "actions" });
+  const select = element("select", { ariaLabel: "Tag" });
+  for (const t of tags.values()) {
+    select.append(element("option", { value: t.slug, textContent: t.name, selected: t.slug === ann.tag }));
+  }
+  if (!tag) select.append(element("option", { value: ann.tag, textContent: ann.tag, selected: true }));
+  select.addEventListener("change", () => annotationChange(ann, { tag: select.value }));
+  const noteButton = element("button", { type: "button", textContent: ann.note ? "Edit note" : "Add note" });
+  noteButton.addEventListener("click", () => noteEdit(ann));
+  const remove = element("button", { type: "button", className: "danger", textContent: "Delete" });
+  remove.addEventListener("click", () => annotationsDelete([ann]));
+  actions.append(select, noteButton, remove);
+  return actions;
+}
+
+function stateLine(ann) {
+  const line = element("p", { className: `state state-${ann.state}` });
+  if (ann.state === "saving") line.textContent = "Saving…";
+  if (ann.state === "failed") {
+    line.textContent = `Not saved: ${ann.error} `;
+    const retry = element("button", { type: "button", textContent: "Retry" });
+    retry.addEventListener("click", () => retryOperation(ann));
+    line.append(retry);
+  }
+  return line;
+}
+
+function noteEdit(ann) {
+  const li = itemEls.get(ann.key);
+  if (!li || ann.author !== data.user.username) return;
+  const form = element("form", { className: "note-form" });
+  const area = element("textarea", { value: ann.note, rows: 3, ariaLabel: "Note" });
+  area.maxLength = 10000;
+  const save = element("button", { type: "submit", textContent: "Save note" });
+  const cancel = element("button", { type: "button", textContent: "Cancel" });
+  form.append(area, save, cancel);
+  const done = () => {
+    fillItem(li, ann);
+    focusSentence(cursor);
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (area.value !== ann.note) annotationChange(ann, { note: area.value });
+    done();
+  });
+  cancel.addEventListener("click", done);
+  area.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+    if (event.key === "Escape") done();
+  });
+  li.querySelector(".note")?.replaceWith(form);
+  li.scrollIntoView({ block: "nearest" });
+  area.focus();
+}
+
+function reveal(ann) {
+  const index = sentenceAt(ann.start);
+  anchor = index;
+  cursor = sentenceAt(ann.end - 1);
+  exactRange = ann.start === sentences[index].start && ann.end === sentences[cursor].end ? null : { start: ann.start, end: ann.end };
+  showSelection();
+  focusSentence(index, "center");
+}
+
+// ---------------------------------------------------------------- saving
+
+function remember(serverRow, state = "saved") {
+  const ann = { key: nextKey++, ...serverRow, state, error: "" };
+  annotations.set(ann.key, ann);
+  return ann;
+}
+
+function refresh(ann) {
+  undraw(ann);
+  draw(ann);
+  const li = itemEls.get(ann.key);
+  if (li) fillItem(li, ann);
+}
+
+async function annotationCreate({ tag, start, end, note = "" }, { undoable = true } = {}) {
+  const quote = quoteOf(start, end);
+  const ann = remember(
+    { id: null, tag, start, end, quote, note, author: data.user.username },
+    "saving",
+  );
+  ann.operation = "create";
+  draw(ann);
+  panelInsert(ann);
+  if (undoable) pushUndo({ kind: "create", ann });
+  await send(ann);
+  return ann;
+}
+
+async function annotationChange(ann, changes, { undoable = true } = {}) {
+  const before = { tag: ann.tag, note: ann.note };
+  Object.assign(ann, changes);
+  ann.pendingChanges = { ...(ann.pendingChanges || {}), ...changes };
+  if (!ann.operation) ann.operation = "update";
+  ann.state = "saving";
+  refresh(ann);
+  if (undoable) pushUndo({ kind: "change", ann, before });
+  await send(ann);
+}
+
+async function annotationsDelete(list, { undoable = true } = {}) {
+  const own = list.filter((ann) => ann.author === data.user.username && !ann.deleted);
+  if (!own.length) return;
+  for (const ann of own) {
+    ann.deleted = true;
+    if (ann.operation !== "create" || ann.state === "failed") ann.operation = "delete";
+    undraw(ann);
+    panelRemove(ann);
+  }
+  if (undoable) pushUndo({ kind: "delete", anns: own });
+  say(`Deleted ${own.length === 1 ? "an annotation" : `${own.length} annotations`}. Ctrl+Z undoes it.`);
+  await Promise.all(own.map(send));
+}
+
+function send(ann) {
+  // One request at a time per annotation; changes made meanwhile are sent when it answers.
+  if (!ann.sending) {
+    ann.sending = sendAll(ann).finally(() => {
+      ann.sending = null;
+    });
+  }
+  return ann.sending;
+}
+
+async function sendAll(ann) {
+  let failed = null;
+  try {
+    while (ann.operation) {
+      failed = ann.operation;
+      await sendStep(ann);
+      ann.operation = ann.deleted && ann.id !== null ? "delete" : ann.pendingChanges ? "update" : null;
+      if (ann.deleted && !annotations.has(ann.key)) ann.operation = null;
+    }
+    ann.state = "saved";
+    ann.error = "";
+    if (!ann.deleted) {
+      refresh(ann);
+      say(`Saved: ${tags.get(ann.tag)?.name || ann.tag}.`);
+    }
+  } catch (error) {
+    ann.state = "failed";
+    ann.operation = failed;
+    ann.error = error instanceof ApiError ? error.message : "the server could not be reached.";
+    if (failed === "create" && ann.deleted) {
+      annotations.delete(ann.key); // never saved, and no longer wanted
+      return;
+    }
+    say(`Not saved: ${ann.error} It stays marked until you retry.`, "error");
+    if (ann.deleted) {
+      // A delete that failed puts the annotation back, marked, so it is not lost from view.
+      ann.deleted = false;
+      draw(ann);
+      panelInsert(ann);
+    } else {
+      refresh(ann);
+    }
+  }
+}
+
+async function sendStep(ann) {
+  if (ann.operation === "create") {
+    if (ann.deleted) {
+      annotations.delete(ann.key); // deleted before it was ever saved
+      return;
+    }
+    const row = await createOnServer(ann);
+    ann.id = row.id;
+    keepServerFields(ann, row);
+  } else if (ann.operation === "update") {
+    const changes = ann.pendingChanges;
+    ann.pendingChanges = null;
+    try {
+      keepServerFields(ann, await api.patch(`${data.api.annotations}${ann.id}/`, changes));
+    } catch (error) {
+      ann.pendingChanges = { ...changes, ...(ann.pendingChanges || {}) };
+      throw error;
+    }
+  } else if (ann.operation === "delete") {
+    if (ann.id !== null) await api.delete(`${data.api.annotations}${ann.id}/`);
+    annotations.delete(ann.key);
+  }
+}
+
+function keepServerFields(ann, row) {
+  // The server's quote and times win; a tag or note changed while the request ran stays.
+  Object.assign(ann, row, ann.pendingChanges || {});
+}
+
+async function createOnServer(ann) {
+  const body = { article: data.article.id, tag: ann.tag, start: ann.start, end: ann.end };
+  if (ann.note) body.note = ann.note;
+  try {
+    return await api.post(data.api.annotations, body);
+  } catch (error) {
+    // Saved already (a retry after a lost answer): adopt the stored one.
+    if (error instanceof ApiError && error.status === 409 && error.body?.annotation) {
+      return api.get(`${data.api.annotations}${error.body.annotation}/`);
+    }
+    throw error;
+  }
+}
+
+function retryOperation(ann) {
+  ann.state = "saving";
+  if (ann.operation === "delete") {
+    ann.deleted = true;
+    undraw(ann);
+    panelRemove(ann);
+  } else {
+    refresh(ann);
+  }
+  send(ann);
+}
+
+function quoteOf(start, end) {
+  // The quote is only shown until the server answers with its own.
+  const first = sentenceAt(start);
+  let text = "";
+  for (let i = first; i < sentences.length && sentences[i].start < end; i++) {
+    const s = sentences[i];
+    text += `${text ? " " : ""}${s.text.slice(toUnit(s, Math.max(start, s.start)), toUnit(s, Math.min(end, s.end)))}`;
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------- undo
+
+function pushUndo(entry) {
+  undoStack.push(entry);
+  if (undoStack.length > 200) undoStack.shift();
+  $("undo-button").disabled = false;
+}
+
+async function undo() {
+  const entry = undoStack.pop();
+  $("undo-button").disabled = undoStack.length === 0;
+  if (!entry) return say("Nothing to undo.");
+  if (entry.kind === "create") {
+    await annotationsDelete([entry.ann], { undoable: false });
+    say("Undone: the tag is removed.");
+  } else if (entry.kind === "delete") {
+    await Promise.all(entry.anns.map((ann) => ann.sending));
+    for (const ann of entry.anns) {
+      if (!ann.deleted) {
+        // Its delete failed, so it is still stored: only the failure mark goes.
+        Object.assign(ann, { operation: null, state: "saved", error: "" });
+        refresh(ann);
+        continue;
+      }
+      await annotationCreate(
+        { tag: ann.tag, start: ann.start, end: ann.end, note: ann.note },
+        { undoable: false },
+      );
+    }
+    say("Undone: restored.");
+  } else if (entry.kind === "change" && !entry.ann.deleted) {
+    await annotationChange(entry.ann, entry.before, { undoable: false });
+    say("Undone: the change is reverted.");
+  }
+}
+
+// ---------------------------------------------------------------- commands
+
+function mineAt(range) {
+  return [...annotations.values()].filter(
+    (ann) =>
+      !ann.deleted &&
+      ann.author === data.user.username &&
+      ann.start < range.end &&
+      ann.end > range.start,
+  );
+}
+
+function tagSelection(slug) {
+  if (!data.user.can_annotate) return say("Your role can read annotations but not make them.", "error");
+  if (!sentences.length) return;
+  const range = selection();
+  const same = mineAt(range).filter((a) => a.tag === slug && a.start === range.start && a.end === range.end);
+  if (same.length) return annotationsDelete(same);
+  return annotationCreate({ tag: slug, ...range });
+}
+
+function noteAtSelection() {
+  const here = mineAt(selection()).sort((a, b) => b.key - a.key)[0];
+  if (!here) return say("Tag the selection first; the note belongs to a tag.");
+  if (panelFilter && here.tag !== panelFilter) setPanelFilter("");
+  noteEdit(here);
+}
+
+function moveCursor(step, extend) {
+  if (!sentences.length) return;
+  const target = Math.min(sentences.length - 1, Math.max(0, cursor + step));
+  exactRange = null;
+  cursor = target;
+  if (!extend) anchor = target;
+  showSelection();
+  focusSentence(cursor);
+}
+
+function focusSentence(index, block = "nearest") {
+  const previous = docEl.querySelector('.s[tabindex="0"]');
+  if (previous) previous.tabIndex = -1;
+  const el = sentences[index]?.el;
+  if (!el) return;
+  el.tabIndex = 0;
+  el.focus({ preventScroll: true });
+  el.scrollIntoView({ block });
+}
+
+function selectSentence(index, extend) {
+  exactRange = null;
+  cursor = index;
+  if (!extend) anchor = index;
+  showSelection();
+  focusSentence(index);
+}
+
+function onKey(event) {
+  const target = event.target;
+  if (target.closest("input, textarea, select, dialog") || target.isContentEditable) return;
+  const key = event.key;
+  if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === "z") {
+    event.preventDefault();
+    undo();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const handled = handleKey(key, event.shiftKey);
+  if (handled) event.preventDefault();
+}
+
+function handleKey(key, shift) {
+  if (key === "j" || key === "ArrowDown" || (shift && key === "ArrowRight")) moveCursor(1, shift);
+  else if (key === "k" || key === "ArrowUp" || (shift && key === "ArrowLeft")) moveCursor(-1, shift);
+  else if (key === "J") moveCursor(1, true);
+  else if (key === "K") moveCursor(-1, true);
+  else if (tagByKey.has(key)) tagSelection(tagByKey.get(key));
+  else if (key === "n") noteAtSelection();
+  else if (key === "Delete" || key === "Backspace") annotationsDelete(mineAt(selection()));
+  else if (key === "?") $("shortcuts").showModal();
+  else if (key === "Escape") selectSentence(cursor, false);
+  else return false;
+  return true;
+}
+
+function onPointerUp(event) {
+  const picked = window.getSelection();
+  if (!picked || picked.isCollapsed || !docEl.contains(picked.anchorNode)) return;
+  const range = picked.getRangeAt(0);
+  const covered = sentences.filter((s) => range.intersectsNode(s.el) && range.toString().trim());
+  if (!covered.length) return;
+  const first = covered[0].index;
+  const last = covered[covered.length - 1].index;
+  if ($("exact-toggle").checked) {
+    const exact = exactOffsets(range, sentences[first], sentences[last]);
+    if (exact) {
+      exactRange = exact;
+      anchor = first;
+      cursor = last;
+      showSelection();
+      picked.removeAllRanges();
+      focusSentence(cursor);
+      return;
+    }
+  }
+  anchor = event.shiftKey ? anchor : first;
+  selectSentence(last, true);
+  picked.removeAllRanges();
+}
+
+function exactOffsets(range, first, last) {
+  // Offsets are code points into the article text; the DOM counts UTF-16 units.
+  let start = pointOffset(range.startContainer, range.startOffset, first, "start");
+  let end = pointOffset(range.endContainer, range.endOffset, last, "end");
+  const text = quoteOf(start, end);
+  const lead = text.length - text.trimStart().length;
+  const trail = text.length - text.trimEnd().length;
+  start += codePointLength(text.slice(0, lead));
+  end -= codePointLength(text.slice(text.length - trail));
+  return end > start ? { start, end } : null;
+}
+
+function pointOffset(node, offset, fallback, side) {
+  const host = (node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest(".s");
+  if (!host || host.closest("#document") !== docEl || node.nodeType !== Node.TEXT_NODE) {
+    return side === "start" ? fallback.start : fallback.end;
+  }
+  const sentence = sentences[sentenceEls.indexOf(host)];
+  let units = 0;
+  const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text && text !== node; text = walker.nextNode()) {
+    units += text.length;
+  }
+  return sentence.start + codePointLength(sentence.text.slice(0, units + offset));
+}
+
+function onClick(event) {
+  const chip = event.target.closest(".chip");
+  if (chip && docEl.contains(chip)) {
+    const li = itemEls.get(Number(chip.dataset.key));
+    if (li) {
+      li.scrollIntoView({ block: "nearest" });
+      li.querySelector("button")?.focus();
+    }
+  }
+  const el = event.target.closest(".s");
+  if (!el || !window.getSelection().isCollapsed) return;
+  selectSentence(sentenceEls.indexOf(el), event.shiftKey);
+}
+
+// ---------------------------------------------------------------- loading and views
+
+async function loadAnnotations() {
+  say("Loading annotations…");
+  const params = new URLSearchParams({ article: data.article.id, page_size: 500, ordering: "id" });
+  if (viewAuthor === "") params.set("author", data.user.username);
+  else if (viewAuthor !== "*") params.set("author", viewAuthor);
+  let url = `${data.api.annotations}?${params}`;
+  const rows = [];
+  try {
+    while (url) {
+      const page = await api.get(url);
+      rows.push(...page.results);
+      url = page.next;
+    }
+  } catch (error) {
+    say(`Could not load the annotations: ${error.message} Reload the page to try again.`, "error");
+    return;
+  }
+  showAll(rows);
+  say(rows.length ? `${rows.length} annotations.` : "No annotations yet.");
+  document.body.dataset.ready = "true";
+  performance.mark("annotations-drawn");
+}
+
+function showAll(rows) {
+  // Keep anything not yet saved; replace the rest.
+  const unsaved = [...annotations.values()].filter((a) => a.state !== "saved");
+  annotations.clear();
+  bySentence.clear();
+  itemEls.clear();
+  for (const ann of unsaved) annotations.set(ann.key, ann);
+  for (const row of rows) remember(row);
+  const ordered = [...annotations.values()].filter(isShown).sort(byDocumentOrder);
+  const touched = new Set();
+  for (const ann of ordered) {
+    for (const i of sentencesOf(ann)) {
+      if (!bySentence.has(i)) bySentence.set(i, new Set());
+      bySentence.get(i).add(ann.key);
+      touched.add(i);
+    }
+  }
+  for (const el of docEl.querySelectorAll(".s.tagged, .s:has(.chip)")) touched.add(sentenceEls.indexOf(el));
+  redrawSentences(touched);
+  const fragment = document.createDocumentFragment();
+  for (const ann of ordered) {
+    const li = document.createElement("li");
+    li.className = "item";
+    li.dataset.key = ann.key;
+    itemEls.set(ann.key, li);
+    fillItem(li, ann);
+    fragment.append(li);
+  }
+  listEl.replaceChildren(fragment);
+  panelCounts();
+}
+
+function setPanelFilter(slug) {
+  panelFilter = slug;
+  $("panel-filter").value = slug;
+  for (const [key, li] of itemEls) li.hidden = Boolean(slug) && annotations.get(key).tag !== slug;
+}
+
+async function toggleReviewed() {
+  const status = data.article.status === "reviewed" ? "in_review" : "reviewed";
+  const button = $("review-button");
+  button.disabled = true;
+  try {
+    const article = await api.patch(data.api.article, { status });
+    data.article.status = article.status;
+    showStatus();
+    say(status === "reviewed" ? "The article is marked reviewed." : "The article is back in review.");
+  } catch (error) {
+    say(`The status was not changed: ${error.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showStatus() {
+  const labels = { new: "New", in_review: "In review", reviewed: "Reviewed" };
+  const badge = $("article-status");
+  badge.textContent = labels[data.article.status] || data.article.status;
+  badge.className = `status status-${data.article.status}`;
+  $("review-button").textContent =
+    data.article.status === "reviewed" ? "Reopen for review" : "Mark article reviewed";
+}
+
+// ---------------------------------------------------------------- set-up
+
+function buildPalette() {
+  const palette = $("palette");
+  const filter = $("panel-filter");
+  for (const tag of tags.values()) {
+    const button = element("button", { type: "button", className: "tag-button" });
+    button.dataset.tag = tag.slug;
+    button.style.setProperty("--tag-colour", tag.colour);
+    const definition = element("span", { className: "definition", role: "tooltip", id: `def-${tag.slug}`, textContent: tag.definition });
+    button.setAttribute("aria-describedby", definition.id);
+    button.append(
+      element("span", { className: "swatch", ariaHidden: "true" }),
+      tag.shortcut ? element("kbd", { textContent: tag.shortcut }) : "",
+      ` ${tag.name}`,
+      definition,
+    );
+    button.addEventListener("click", () => {
+      tagSelection(tag.slug);
+      focusSentence(cursor);
+    });
+    palette.append(button);
+    filter.append(element("option", { value: tag.slug, textContent: tag.name }));
+  }
+  if (!data.user.can_annotate) palette.classList.add("read-only");
+}
+
+function buildViewSelect() {
+  const select = $("view-select");
+  if (!select) return;
+  for (const name of data.reviewers.filter((n) => n !== data.user.username)) {
+    select.append(element("option", { value: name, textContent: name }));
+  }
+  select.addEventListener("change", () => {
+    viewAuthor = select.value;
+    loadAnnotations();
+  });
+}
+
+function element(tag, props = {}) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "ariaLabel") el.setAttribute("aria-label", value);
+    else if (name === "ariaHidden") el.setAttribute("aria-hidden", value);
+    else el[name] = value;
+  }
+  return el;
+}
+
+function shorten(text, limit) {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+function start() {
+  buildPalette();
+  buildViewSelect();
+  showStatus();
+  showProgress();
+  document.addEventListener("keydown", onKey);
+  docEl.addEventListener("mouseup", onPointerUp);
+  docEl.addEventListener("click", onClick);
+  $("undo-button").addEventListener("click", undo);
+  $("review-button").addEventListener("click", toggleReviewed);
+  $("help-button").addEventListener("click", () => $("shortcuts").showModal());
+  $("panel-filter").addEventListener("change", (event) => setPanelFilter(event.target.value));
+  $("exact-toggle").addEventListener("change", () => {
+    exactRange = null;
+    showSelection();
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if ([...annotations.values()].some((a) => a.state !== "saved")) event.preventDefault();
+  });
+  if (sentences.length) {
+    selectSentence(0, false);
+  }
+  loadAnnotations();
+}
+
+start();

@@ -1,0 +1,141 @@
+"""The annotation page as the server sends it: blocks and sentences, the data annotate.js
+reads, who may open it, and the headers that keep uploaded text inert."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from claims import services
+from claims.models import Sentence, Tag
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_MD = (
+    "# Regrow your cartilage\n\n"
+    "Our stem cells rebuild worn knees. Most patients walk pain-free in weeks.\n\n"
+    "- No surgery.\n"
+    "- No downtime.\n"
+)
+
+
+def page_for(client, user, article):
+    client.force_login(user)
+    return client.get(reverse("claims:article_detail", args=[article.pk]))
+
+
+def page_data(response) -> dict:
+    found = re.search(
+        r'<script id="article-data" type="application/json">(.*?)</script>', response.text, re.S
+    )
+    return json.loads(found.group(1))
+
+
+def test_it_renders_every_sentence_as_an_element_with_its_offsets(client, reviewer, make_article):
+    article = make_article(ARTICLE_MD, filename="knees.md")
+    response = page_for(client, reviewer, article)
+    assert response.status_code == 200
+    for sentence in Sentence.objects.filter(article=article):
+        element = (
+            f'<span class="s" id="s{sentence.index}" tabindex="-1" '
+            f'data-start="{sentence.start}" data-end="{sentence.end}">{sentence.text}</span>'
+        )
+        assert element in response.text
+        assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_it_renders_headings_paragraphs_and_list_items_as_blocks(client, reviewer, make_article):
+    article = make_article(ARTICLE_MD, filename="knees.md")
+    text = page_for(client, reviewer, article).text
+    assert '<h2 class="block kind-heading"><span class="s" id="s0"' in text
+    assert '<p class="block kind-paragraph"><span class="s" id="s1"' in text
+    assert text.count('<p class="block kind-list_item">') == 2
+
+
+def test_it_hands_the_script_the_vocabulary_and_the_api_addresses(client, reviewer, make_article):
+    article = make_article()
+    Tag.objects.filter(slug="price-claim").update(archived=True)
+    data = page_data(page_for(client, reviewer, article))
+    assert [t["slug"] for t in data["tags"]] == ["unsupported", "overstated", "cited-case-report"]
+    assert data["tags"][0]["shortcut"] == "1"
+    assert data["article"] == {"id": article.pk, "status": "new", "title": article.title}
+    assert data["user"] == {"username": reviewer.username, "can_annotate": True}
+    assert data["api"] == {
+        "annotations": "/api/v1/annotations/",
+        "article": f"/api/v1/articles/{article.pk}/",
+    }
+    assert data["reviewers"] == []
+
+
+def test_it_lists_the_articles_reviewers_for_editors_only(
+    client, reviewer, other_reviewer, editor, reader, make_article
+):
+    article = make_article()
+    for author in (other_reviewer, reviewer):
+        services.annotation_create(
+            author=author,
+            draft=services.AnnotationDraft(
+                article_id=article.pk, tag="overstated", sentences=(1, 1)
+            ),
+        )
+    assert page_data(page_for(client, editor, article))["reviewers"] == ["omar", "rita"]
+    assert page_data(page_for(client, reader, article))["reviewers"] == ["omar", "rita"]
+    assert page_data(page_for(client, reviewer, article))["reviewers"] == []
+
+
+def test_it_tells_the_script_a_reader_cannot_annotate(client, reader, make_article):
+    data = page_data(page_for(client, reader, make_article()))
+    assert data["user"]["can_annotate"] is False
+
+
+def test_it_escapes_markup_in_the_article_text(client, reviewer, make_article):
+    hostile = 'Try it now. <script>alert("x")</script> <img src=x onerror=alert(1)> works.'
+    response = page_for(client, reviewer, make_article(hostile))
+    assert "<script>alert" not in response.text
+    assert "<img src=x" not in response.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in response.text
+
+
+def test_it_runs_no_inline_script_and_forbids_it_by_policy(client, reviewer, make_article):
+    response = page_for(client, reviewer, make_article())
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
+    executable = [
+        (attrs, body) for attrs, body in scripts if 'type="application/json"' not in attrs
+    ]
+    assert executable == [(' type="module" src="/static/claims/annotate.js"', "")]
+
+
+def test_it_refuses_a_signed_in_user_without_a_role(client, outsider, make_article):
+    assert page_for(client, outsider, make_article()).status_code == 403
+
+
+def test_it_answers_404_for_a_missing_article(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get(reverse("claims:article_detail", args=[999_999]))
+    assert response.status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, make_article):
+    response = client.get(reverse("claims:article_detail", args=[make_article().pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_uploads_from_a_reader(client, reader):
+    client.force_login(reader)
+    response = client.post(reverse("claims:article_upload"), {"text": "Stem cells cure all."})
+    assert response.status_code == 403
+
+
+def test_it_sends_the_annotation_page_in_a_fixed_number_of_queries(
+    client, reviewer, make_article, django_assert_num_queries
+):
+    article = make_article(ARTICLE_MD * 20, filename="knees.md")
+    client.force_login(reviewer)
+    # session, user, roles, article, tags, sentences
+    with django_assert_num_queries(6):
+        client.get(reverse("claims:article_detail", args=[article.pk]))
