@@ -1,9 +1,16 @@
-"""Forms: the upload (a file or pasted text, with the article's metadata) and report filters."""
+"""Forms: the upload (a file or pasted text, with the article's metadata), the article list's
+filters and the report filters."""
+
+from typing import Any
 
 from django import forms
 
+from claims import reports, selectors
 from claims.models import Article, Tag
 from claims.selectors import ReportFilters
+
+# The article report's scope: adjudicated annotations (everyone's until adjudication exists).
+FINAL_SCOPE = "final"
 
 
 class ArticleUploadForm(forms.Form):
@@ -85,3 +92,81 @@ class ReportFilterForm(forms.Form):
             created_before=data["created_before"],
             article_id=article_id,
         )
+
+
+class CorpusReportForm(ReportFilterForm):
+    """The shared report filters, offering the publishers and reviewers there are as choices
+    (a reviewer is offered only themselves)."""
+
+    def __init__(self, data: Any, *, user: Any) -> None:
+        super().__init__(data)
+        publishers = selectors.article_publishers()
+        self.fields["publisher"] = forms.ChoiceField(
+            choices=[("", "Any publisher"), *((p, p) for p in publishers)], required=False
+        )
+        self.fields["reviewer"] = _reviewer_field(reports.reviewer_choices(user=user))
+        _use_browser_widgets(self)
+
+
+class ArticleReportForm(ReportFilterForm):
+    """Whose annotations one article's report shows: everyone's, one reviewer's or the final
+    (adjudicated) ones, optionally narrowed by tag and date."""
+
+    publisher = None
+    status = None
+    # The same values the article exports take, so the download links can pass them on.
+    scope = forms.ChoiceField(
+        choices=[("everyone", "Everyone's"), (FINAL_SCOPE, "Final (adjudicated)")],
+        required=False,
+        label="Annotations",
+    )
+    field_order = ["reviewer", "scope", "tag", "created_after", "created_before"]
+
+    def __init__(self, data: Any, *, user: Any, article: Article) -> None:
+        super().__init__(data)
+        # Replacing a field keeps its place in `field_order`.
+        self.fields["reviewer"] = _reviewer_field(
+            reports.reviewer_choices(user=user, article=article)
+        )
+        _use_browser_widgets(self)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("scope") == FINAL_SCOPE and cleaned.get("reviewer"):
+            self.add_error("scope", "Choose one reviewer or the final annotations, not both.")
+        # The article fixes these two; the shared `filters()` still reads them.
+        cleaned.update(publisher="", status="")
+        return cleaned
+
+
+def _reviewer_field(usernames: list[str]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[("", "Everyone"), *((name, name) for name in usernames)],
+        required=False,
+        label="Reviewer",
+    )
+
+
+def _use_browser_widgets(form: forms.Form) -> None:
+    """Date pickers and tag checkboxes instead of text boxes and a multi-select list."""
+    for name in ("created_after", "created_before"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    tag = form.fields["tag"]
+    tag.widget = forms.CheckboxSelectMultiple(choices=tag.choices)
+
+
+def filter_summary(form: forms.Form) -> list[tuple[str, str]]:
+    """The filters in force, as (label, value) pairs to print on the report."""
+    summary = []
+    for name, value in form.cleaned_data.items():
+        if name not in form.fields or not value:
+            continue
+        field = form.fields[name]
+        if name == "tag":
+            shown = ", ".join(tag.name for tag in value)
+        elif isinstance(field, forms.ChoiceField):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = str(value)
+        summary.append((str(field.label or name.capitalize()), shown))
+    return summary

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import views
+from claims import export_views, price_views, report_views, views
 
 app_name = "claims"
 
@@ -16,4 +16,23 @@ urlpatterns = [
     path("vocabulary/<slug:slug>", views.vocabulary_tag, name="vocabulary_tag"),
     path("profile/token/", views.token_create, name="token_create"),
     path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
+    # Downloads of the annotations a report covers; fmt is one of claims.exports' formats.
+    path(
+        "articles/<int:article_id>/export.<str:fmt>",
+        export_views.article_export,
+        name="article_export",
+    ),
+    path("reports/export.<str:fmt>", export_views.corpus_export, name="corpus_export"),
+    # The prices quoted in price claims, one CSV row per price, with the report filters.
+    path("reports/prices.csv", price_views.price_export, name="price_export"),
+    # Reports: pages and the PDF and XLSX downloads built from them.
+    path("articles/<int:article_id>/report/", report_views.article_report, name="article_report"),
+    path(
+        "articles/<int:article_id>/report.pdf",
+        report_views.article_report_pdf,
+        name="article_report_pdf",
+    ),
+    path("reports/", report_views.corpus_report, name="corpus_report"),
+    path("reports/report.pdf", report_views.corpus_report_pdf, name="corpus_report_pdf"),
+    path("reports/report.xlsx", report_views.corpus_report_xlsx, name="corpus_report_xlsx"),
 ]

@@ -29,6 +29,7 @@ let nextKey = 1;
 let cursor = 0;
 let anchor = 0;
 let exactRange = null; // {start, end} in code points when the exact-selection option is on
+let pointerSelected = false; // a mouse selection was just taken: the click that ends it must not reset it
 let viewAuthor = ""; // "" mine, "*" everyone, or a username
 let panelFilter = "";
 
@@ -589,6 +590,7 @@ function onPointerUp(event) {
   const range = picked.getRangeAt(0);
   const covered = sentences.filter((s) => range.intersectsNode(s.el) && range.toString().trim());
   if (!covered.length) return;
+  pointerSelected = true;
   const first = covered[0].index;
   const last = covered[covered.length - 1].index;
   if ($("exact-toggle").checked) {
@@ -635,6 +637,11 @@ function pointOffset(node, offset, fallback, side) {
 }
 
 function onClick(event) {
+  if (pointerSelected) {
+    // The click that ends a drag: the selection taken on mouseup (and cleared from the DOM) stands.
+    pointerSelected = false;
+    return;
+  }
   const chip = event.target.closest(".chip");
   if (chip && docEl.contains(chip)) {
     const li = itemEls.get(Number(chip.dataset.key));
@@ -795,6 +802,9 @@ function start() {
   showStatus();
   showProgress();
   document.addEventListener("keydown", onKey);
+  docEl.addEventListener("mousedown", () => {
+    pointerSelected = false;
+  });
   docEl.addEventListener("mouseup", onPointerUp);
   docEl.addEventListener("click", onClick);
   $("undo-button").addEventListener("click", undo);

@@ -1,0 +1,101 @@
+"""Export the corpus, or the part the filters select, to standard output or a file."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+
+from claims import selectors
+from claims.exports import FORMATS
+from claims.exports.rows import ExportSource, Links, covered_articles, filters_narrow_annotations
+from claims.forms import ReportFilterForm
+from claims.models import Article
+from claims.selectors import ReportFilters
+
+
+class CommandLineOperator(AnonymousUser):
+    """Whoever runs manage.py can read the database anyway: they see what an editor sees."""
+
+    is_superuser = True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+
+class Command(BaseCommand):
+    help = (
+        "Stream annotations (and, in the native jsonl and json formats, their articles and the "
+        "tag vocabulary) to standard output. Without filters it exports everything, articles "
+        "without annotations too; a filter on tags, reviewer or dates keeps only the articles "
+        "with an annotation that passes it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=list(FORMATS), default="jsonl")
+        parser.add_argument("--output", "-o", help="Write to this file instead (UTF-8).")
+        parser.add_argument("--publisher", default="")
+        parser.add_argument("--tag", action="append", default=[], help="A tag slug; repeatable.")
+        parser.add_argument("--reviewer", default="", help="One reviewer's username.")
+        parser.add_argument("--status", default="", help="The articles' status.")
+        parser.add_argument("--created-after", default="", help="YYYY-MM-DD, inclusive.")
+        parser.add_argument("--created-before", default="", help="YYYY-MM-DD, inclusive.")
+        parser.add_argument("--article", type=int, help="One article's id.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        filters = _filters_from(options)
+        annotations = selectors.report_annotations(user=CommandLineOperator(), filters=filters)
+        every_article = not filters_narrow_annotations(filters)
+        source = ExportSource(
+            annotations=annotations,
+            articles=covered_articles(
+                annotations=annotations, filters=filters, every_article=every_article
+            ),
+            links=Links.on_site(_absolute),
+            label="Claimscope annotations",
+            iri=_collection_iri(options["format"], filters),
+        )
+        chunks = FORMATS[options["format"]].write(source=source)
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8", newline="") as file:
+                file.writelines(chunks)
+        else:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+
+
+def _filters_from(options: dict[str, Any]) -> ReportFilters:
+    """The filters, checked by the same form as the report pages' query strings."""
+    keys = ("publisher", "tag", "reviewer", "status", "created_after", "created_before")
+    form = ReportFilterForm({key: options[key] for key in keys})
+    if not form.is_valid():
+        raise CommandError(form.errors.as_text())
+    article_id = options["article"]
+    if article_id is not None and not Article.objects.filter(pk=article_id).exists():
+        raise CommandError(f"There is no article {article_id}.")
+    return form.filters(article_id=article_id)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.CLAIMSCOPE_BASE_URL}{path}"
+
+
+def _collection_iri(fmt: str, filters: ReportFilters) -> str:
+    """What the same export's URL on the site would be."""
+    query = {
+        "publisher": filters.publisher,
+        "tag": list(filters.tags),
+        "reviewer": filters.reviewer,
+        "status": filters.status,
+        "created_after": filters.created_after or "",
+        "created_before": filters.created_before or "",
+    }
+    query = {key: value for key, value in query.items() if value}
+    if filters.article_id is not None:
+        path = reverse("claims:article_export", args=[filters.article_id, fmt])
+    else:
+        path = reverse("claims:corpus_export", args=[fmt])
+    return _absolute(path) + (f"?{urlencode(query, doseq=True)}" if query else "")

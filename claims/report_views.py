@@ -1,0 +1,224 @@
+"""Report pages for one article and for the corpus, with their PDF and XLSX downloads."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
+
+from claims import charts, reports, selectors
+from claims.exports.pdf import pdf_response
+from claims.exports.xlsx import corpus_workbook
+from claims.forms import FINAL_SCOPE, ArticleReportForm, CorpusReportForm, filter_summary
+from claims.models import Annotation
+
+ARTICLE_PAGE = "claims/report_article.html"
+CORPUS_PAGE = "claims/report_corpus.html"
+# The bar chart draws this many publishers (those with most flags) so that it fits on a PDF
+# page; the table beside it lists them all.
+CHART_PUBLISHERS = 10
+# WeasyPrint lays a PDF out whole, at several milliseconds per flagged sentence: an article's
+# PDF lists this many annotations at most (and says so) to finish well inside a request.
+PDF_FLAGGED_LIMIT = 1_000
+
+
+def _require_role(user: Any) -> None:
+    if not selectors.user_roles(user):
+        raise PermissionDenied("Reports need a Claimscope role: reviewer, editor or reader.")
+
+
+# --- Article report ---------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
+    context = _article_context(request, article_id)
+    return render(request, ARTICLE_PAGE, context, status=400 if context["form"].errors else 200)
+
+
+@login_required
+@require_safe
+def article_report_pdf(request: HttpRequest, article_id: int) -> HttpResponse:
+    context = _article_context(request, article_id, limit=PDF_FLAGGED_LIMIT)
+    if context["form"].errors:
+        return render(request, ARTICLE_PAGE, context, status=400)
+    filename = f"claimscope-article-{article_id}-report.pdf"
+    return pdf_response(
+        request, template="claims/report_pdf_article.html", context=context, filename=filename
+    )
+
+
+def _article_context(
+    request: HttpRequest, article_id: int, *, limit: int = reports.FLAGGED_LIMIT
+) -> dict[str, Any]:
+    """The article, the filter form and, when the filters are valid, the report listing at
+    most `limit` annotations."""
+    _require_role(request.user)
+    article = selectors.article_get(pk=article_id)
+    form = ArticleReportForm(request.GET, user=request.user, article=article)
+    context: dict[str, Any] = {"article": article, "form": form}
+    if not form.is_valid():
+        return context
+    filters = form.filters(article_id=article.pk)
+    annotations = selectors.report_annotations(user=request.user, filters=filters)
+    query = request.GET.urlencode()
+    return {
+        **context,
+        "report": reports.article_report(annotations=annotations, limit=limit),
+        "final": form.cleaned_data["scope"] == FINAL_SCOPE,
+        "own_only": not selectors.user_sees_all_annotations(request.user),
+        "filters": filter_summary(form),
+        "sentences": article.sentences.count(),
+        "article_url": reverse("claims:article_detail", args=[article.pk]),
+        "query": query,
+        "downloads": _article_downloads(article.pk, query),
+        "generated": timezone.now(),
+    }
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    url: str
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _article_downloads(article_id: int, query: str) -> list[Download]:
+    exports = [
+        ("Markdown", "md"),
+        ("CSV", "csv"),
+        ("JSON", "json"),
+        ("W3C Web Annotation (JSON-LD)", "w3c"),
+        ("ClaimReview (JSON-LD)", "claimreview"),
+    ]
+    pdf = reverse("claims:article_report_pdf", args=[article_id])
+    return [Download("PDF", _with_query(pdf, query))] + [
+        Download(
+            label, _with_query(reverse("claims:article_export", args=[article_id, fmt]), query)
+        )
+        for label, fmt in exports
+    ]
+
+
+# --- Corpus report ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def corpus_report(request: HttpRequest) -> HttpResponse:
+    form, annotations = _corpus_filters(request)
+    if annotations is None:
+        return render(request, CORPUS_PAGE, {"form": form}, status=400)
+    return render(request, CORPUS_PAGE, _corpus_context(request, form, annotations))
+
+
+@login_required
+@require_safe
+def corpus_report_pdf(request: HttpRequest) -> HttpResponse:
+    form, annotations = _corpus_filters(request)
+    if annotations is None:
+        return render(request, CORPUS_PAGE, {"form": form}, status=400)
+    context = _corpus_context(request, form, annotations)
+    return pdf_response(
+        request,
+        template="claims/report_pdf_corpus.html",
+        context=context,
+        filename="claimscope-report.pdf",
+    )
+
+
+@login_required
+@require_safe
+def corpus_report_xlsx(request: HttpRequest) -> HttpResponse:
+    form, annotations = _corpus_filters(request)
+    if annotations is None:
+        return render(request, CORPUS_PAGE, {"form": form}, status=400)
+    report = reports.corpus_report(annotations=annotations)
+    workbook = corpus_workbook(report=report, annotations=annotations)
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename="claimscope-report.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _corpus_filters(
+    request: HttpRequest,
+) -> tuple[CorpusReportForm, QuerySet[Annotation] | None]:
+    """The filter form and, when it is valid, the annotations the report covers."""
+    _require_role(request.user)
+    form = CorpusReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    return form, selectors.report_annotations(user=request.user, filters=form.filters())
+
+
+def _corpus_context(
+    request: HttpRequest, form: CorpusReportForm, annotations: QuerySet[Annotation]
+) -> dict[str, Any]:
+    report = reports.corpus_report(annotations=annotations)
+    query = request.GET.urlencode()
+    return {
+        "form": form,
+        "report": report,
+        "publisher_chart": _publisher_chart(report.by_publisher),
+        "month_chart": _month_chart(report.by_month),
+        "chart_publishers": CHART_PUBLISHERS,
+        "own_only": not selectors.user_sees_all_annotations(request.user),
+        "filters": filter_summary(form),
+        "query": query,
+        "downloads": _corpus_downloads(query),
+        "generated": timezone.now(),
+    }
+
+
+def _publisher_chart(table: reports.CountTable) -> SafeString:
+    busiest = sorted(table.rows, key=lambda row: -row.annotations)[:CHART_PUBLISHERS]
+    groups = [
+        charts.BarGroup(
+            label=row.label or "No publisher",
+            bars=tuple(
+                charts.Bar(label=tag.name, value=count, colour=tag.colour)
+                for tag, count in zip(table.tags, row.counts, strict=True)
+            ),
+        )
+        for row in busiest
+    ]
+    return charts.bar_chart(title="Flags per tag and publisher", groups=groups, unit="flags")
+
+
+def _month_chart(table: reports.CountTable) -> SafeString:
+    points = [charts.Point(label=row.label, value=row.annotations) for row in table.rows]
+    return charts.line_chart(title="Flags per month", points=points, unit="flags")
+
+
+def _corpus_downloads(query: str) -> list[Download]:
+    exports = [
+        ("CSV", "csv"),
+        ("JSON", "json"),
+        ("JSON Lines", "jsonl"),
+        ("Markdown", "md"),
+        ("W3C Web Annotation (JSON-LD)", "w3c"),
+        ("ClaimReview (JSON-LD)", "claimreview"),
+    ]
+    files = [
+        ("PDF", reverse("claims:corpus_report_pdf")),
+        ("Excel (XLSX)", reverse("claims:corpus_report_xlsx")),
+        ("Prices (CSV)", reverse("claims:price_export")),
+    ]
+    return [Download(label, _with_query(url, query)) for label, url in files] + [
+        Download(label, _with_query(reverse("claims:corpus_export", args=[fmt]), query))
+        for label, fmt in exports
+    ]

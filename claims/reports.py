@@ -1,0 +1,315 @@
+"""What the article and corpus reports show: counts per tag, publisher and month, the most
+flagged articles, the flagged sentences and the prices they quote, counted in the database."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from claims import selectors
+from claims.models import Annotation, Article, Sentence, Tag
+from claims.prices import PriceQuote, extract_prices
+
+PRICE_TAG = "price-claim"
+# An article's report page lists this many annotations at most: a page this long is already
+# more than anyone reads, and the downloads carry every annotation.
+FLAGGED_LIMIT = 2_000
+MOST_FLAGGED_LIMIT = 20
+PRICED_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Summary:
+    annotations: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class TagTotal:
+    tag: Tag
+    annotations: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One publisher's (or month's) annotations, per tag in the table's column order."""
+
+    label: str
+    counts: tuple[int, ...]
+    annotations: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class CountTable:
+    tags: tuple[Tag, ...]
+    rows: tuple[CountRow, ...]
+    totals: tuple[TagTotal, ...]
+
+
+@dataclass(frozen=True)
+class FlaggedArticle:
+    article: Article
+    counts: tuple[int, ...]
+    annotations: int
+    reviewers: int
+
+
+@dataclass(frozen=True)
+class FlaggedSpan:
+    """A span of an article with every annotation (tag, note, reviewer) the report covers."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    sentence: int | None
+    annotations: tuple[Annotation, ...]
+
+
+@dataclass(frozen=True)
+class PricedSentence:
+    article_id: int
+    article_title: str
+    publisher: str
+    quote: str
+    prices: tuple[PriceQuote, ...]
+
+
+@dataclass(frozen=True)
+class Listing[T]:
+    """The first `len(items)` of `total` items."""
+
+    items: list[T]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class ArticleReport:
+    summary: Summary
+    tags: list[TagTotal]
+    reviewers: list[str]
+    flagged: list[FlaggedSpan]
+    limit: int  # the most annotations `flagged` holds
+    prices: Listing[PricedSentence]
+
+    @property
+    def truncated(self) -> bool:
+        return self.summary.annotations > self.limit
+
+
+@dataclass(frozen=True)
+class CorpusReport:
+    summary: Summary
+    tags: list[TagTotal]
+    by_publisher: CountTable
+    by_month: CountTable
+    most_flagged: list[FlaggedArticle]
+    prices: Listing[PricedSentence]
+
+
+def article_report(
+    *, annotations: QuerySet[Annotation], limit: int = FLAGGED_LIMIT
+) -> ArticleReport:
+    """One article's report over `annotations` (from `selectors.report_annotations`)."""
+    return ArticleReport(
+        summary=report_summary(annotations=annotations),
+        tags=tag_totals(annotations=annotations),
+        reviewers=report_reviewers(annotations=annotations),
+        flagged=flagged_spans(annotations=annotations, limit=limit),
+        limit=limit,
+        prices=priced_sentences(annotations=annotations),
+    )
+
+
+def corpus_report(*, annotations: QuerySet[Annotation]) -> CorpusReport:
+    """The corpus report over `annotations` (from `selectors.report_annotations`)."""
+    tags = tag_totals(annotations=annotations)
+    return CorpusReport(
+        summary=report_summary(annotations=annotations),
+        tags=tags,
+        by_publisher=count_table(annotations=annotations, key="publisher", tags=tags),
+        by_month=count_table(annotations=annotations, key="month", tags=tags),
+        most_flagged=most_flagged(annotations=annotations, tags=[total.tag for total in tags]),
+        prices=priced_sentences(annotations=annotations),
+    )
+
+
+def report_summary(*, annotations: QuerySet[Annotation]) -> Summary:
+    rows = selectors.tag_counts(annotations=annotations, group_by=[])
+    return Summary(**rows[0]) if rows else Summary(annotations=0, articles=0)
+
+
+def tag_totals(*, annotations: QuerySet[Annotation]) -> list[TagTotal]:
+    """Annotations and articles per tag, in the vocabulary's order; unused tags left out."""
+    rows = selectors.tag_counts(annotations=annotations, group_by=["tag"])
+    tags = Tag.objects.in_bulk([row["tag"] for row in rows], field_name="slug")
+    totals = [TagTotal(tags[row["tag"]], row["annotations"], row["articles"]) for row in rows]
+    return sorted(totals, key=lambda total: (total.tag.order, total.tag.name))
+
+
+def count_table(
+    *, annotations: QuerySet[Annotation], key: str, tags: Sequence[TagTotal]
+) -> CountTable:
+    """Annotations per `key` ("publisher" or "month") and tag, one row per key value, with
+    each row's total and distinct articles. Months without annotations get a row of zeros,
+    so that a gap in time shows as one."""
+    cells = selectors.tag_counts(annotations=annotations, group_by=[key, "tag"])
+    counted = {(row[key], row["tag"]): row["annotations"] for row in cells}
+    totals = {
+        row[key]: row for row in selectors.tag_counts(annotations=annotations, group_by=[key])
+    }
+    labels = _months_between(list(totals)) if key == "month" else list(totals)
+    empty = {"annotations": 0, "articles": 0}
+    rows = [
+        CountRow(
+            label=label,
+            counts=tuple(counted.get((label, total.tag.slug), 0) for total in tags),
+            annotations=totals.get(label, empty)["annotations"],
+            articles=totals.get(label, empty)["articles"],
+        )
+        for label in labels
+    ]
+    return CountTable(tags=tuple(total.tag for total in tags), rows=tuple(rows), totals=tuple(tags))
+
+
+def _months_between(months: Sequence[str]) -> list[str]:
+    """Every "YYYY-MM" from the first of `months` (sorted) to the last."""
+    if not months:
+        return []
+    first, last = _month_number(months[0]), _month_number(months[-1])
+    return [f"{number // 12:04d}-{number % 12 + 1:02d}" for number in range(first, last + 1)]
+
+
+def _month_number(month: str) -> int:
+    """Months since year 0 for a "YYYY-MM" label, so that month ranges are integer ranges."""
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def most_flagged(
+    *, annotations: QuerySet[Annotation], tags: Sequence[Tag], limit: int = MOST_FLAGGED_LIMIT
+) -> list[FlaggedArticle]:
+    """The articles with the most annotations, counted per tag in the same GROUP BY."""
+    per_tag = {f"tag_{tag.pk}": Count("pk", filter=Q(tag_id=tag.pk)) for tag in tags}
+    rows = list(
+        annotations.order_by()
+        .values("article_id")
+        .annotate(flags=Count("*"), reviewers=Count("author_id", distinct=True), **per_tag)
+        .order_by("-flags", "article_id")[:limit]
+    )
+    articles = Article.objects.only("title", "publisher", "status").in_bulk(
+        [row["article_id"] for row in rows]
+    )
+    return [
+        FlaggedArticle(
+            article=articles[row["article_id"]],
+            counts=tuple(row[f"tag_{tag.pk}"] for tag in tags),
+            annotations=row["flags"],
+            reviewers=row["reviewers"],
+        )
+        for row in rows
+    ]
+
+
+def report_reviewers(*, annotations: QuerySet[Annotation]) -> list[str]:
+    """The usernames behind `annotations`."""
+    rows = annotations.order_by("author__username").values_list("author__username", flat=True)
+    return list(rows.distinct())
+
+
+def reviewer_choices(*, user: selectors.User, article: Article | None = None) -> list[str]:
+    """Whom the reviewer filter offers: reviewers see their own work only, so they are offered
+    only themselves; others everyone who annotated the article (or anything at all)."""
+    if not selectors.user_sees_all_annotations(user):
+        return [user.get_username()]
+    if article is not None:
+        return selectors.article_reviewers(article=article)
+    authors = get_user_model().objects.filter(
+        Exists(Annotation.objects.filter(author_id=OuterRef("pk")))
+    )
+    return list(authors.order_by("username").values_list("username", flat=True))
+
+
+def flagged_spans(*, annotations: QuerySet[Annotation], limit: int) -> list[FlaggedSpan]:
+    """The first `limit` annotations in document order, gathered by span: a sentence two
+    reviewers flagged appears once, with both their tags and notes."""
+    rows = (
+        annotations.select_related("tag", "author")
+        .only(*_FLAGGED_FIELDS)
+        .annotate(sentence=_sentence_index())[:limit]
+    )
+    return [
+        _span(list(group))
+        for _, group in groupby(rows, key=lambda row: (row.article_id, row.start, row.end))
+    ]
+
+
+_FLAGGED_FIELDS = (
+    "article",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "note",
+    "tag__slug",
+    "tag__name",
+    "tag__colour",
+    "author__username",
+)
+
+
+def _sentence_index() -> Subquery:
+    """The index of the sentence an annotation starts in, read off the (article, start) index."""
+    sentence = Sentence.objects.filter(
+        article_id=OuterRef("article_id"), start__lte=OuterRef("start"), end__gt=OuterRef("start")
+    )
+    return Subquery(sentence.order_by("-start").values("index")[:1])
+
+
+def _span(annotations: list[Annotation]) -> FlaggedSpan:
+    first = annotations[0]
+    return FlaggedSpan(
+        start=first.start,
+        end=first.end,
+        quote=first.quote,
+        prefix=first.prefix,
+        suffix=first.suffix,
+        sentence=first.sentence,
+        annotations=tuple(annotations),
+    )
+
+
+def priced_sentences(
+    *, annotations: QuerySet[Annotation], limit: int = PRICED_LIMIT
+) -> Listing[PricedSentence]:
+    """The spans tagged as price claims (each once, however many reviewers tagged it) with the
+    amounts quoted in them. The amounts are parsed from the text, so this is the one part of a
+    report computed outside the database, and it is capped."""
+    spans = (
+        annotations.filter(tag__slug=PRICE_TAG)
+        .order_by("article_id", "start", "end")
+        .values("article_id", "start", "end", "quote", "article__title", "article__publisher")
+        .distinct()
+    )
+    items = [
+        PricedSentence(
+            article_id=row["article_id"],
+            article_title=row["article__title"],
+            publisher=row["article__publisher"],
+            quote=row["quote"],
+            prices=tuple(extract_prices(row["quote"])),
+        )
+        for row in spans[:limit]
+    ]
+    total = len(items) if len(items) < limit else spans.count()
+    return Listing(items, total)

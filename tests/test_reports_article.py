@@ -1,0 +1,321 @@
+"""The article report page and its PDF: who sees what, the reviewer choice, downloads."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from claims import reports, selectors, services
+from claims.models import Annotation, Article
+
+pytestmark = pytest.mark.django_db
+
+CLINIC = (
+    "How much does stem cell therapy cost?\n\n"
+    "Our stem cell treatment has no side effects. It completely cleared arthritis in a "
+    "52-year-old woman after 4 infusions. Learn more about our clinic.\n\n"
+    "Treatments cost between €7,000 and €31,000* per course.\n"
+)
+
+
+def _annotate(author, article: Article, tag: str, phrase: str, note: str = "") -> Annotation:
+    start = article.text.index(phrase)
+    draft = services.AnnotationDraft(
+        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
+    )
+    return services.annotation_create(author=author, draft=draft)
+
+
+@pytest.fixture
+def article(make_article, reviewer, other_reviewer, editor) -> Article:
+    """Flagged by Rita (twice), Omar (twice, once on Rita's sentence) and Edna."""
+    article = make_article(text=CLINIC, title="Stem cells for arthritis")
+    _annotate(reviewer, article, "overstated", "Our stem cell treatment has no side effects.")
+    _annotate(
+        reviewer,
+        article,
+        "cited-case-report",
+        "It completely cleared arthritis in a 52-year-old woman after 4 infusions.",
+        note="One patient, told as a story.",
+    )
+    _annotate(
+        other_reviewer,
+        article,
+        "unsupported",
+        "Our stem cell treatment has no side effects.",
+        note="Omar's private doubt.",
+    )
+    _annotate(
+        other_reviewer,
+        article,
+        "price-claim",
+        "Treatments cost between €7,000 and €31,000* per course.",
+    )
+    _annotate(editor, article, "overstated", "completely cleared arthritis")
+    return article
+
+
+def _url(name: str, article: Article, query: str = "") -> str:
+    url = reverse(f"claims:{name}", args=[article.pk])
+    return f"{url}?{query}" if query else url
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _flat(text: str) -> str:
+    """PDF text with its line breaks undone, for finding a sentence that wrapped."""
+    return " ".join(text.split())
+
+
+def _quotes(response) -> list[str]:
+    return [
+        annotation.quote
+        for span in response.context["report"].flagged
+        for annotation in span.annotations
+    ]
+
+
+# --- Who may see it ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+def test_it_sends_anonymous_visitors_to_sign_in(client, article, name):
+    response = client.get(_url(name, article))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+def test_it_refuses_users_without_a_role(client, article, outsider, name):
+    client.force_login(outsider)
+    assert client.get(_url(name, article)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+def test_it_answers_404_for_a_missing_article(client, editor, name):
+    client.force_login(editor)
+    assert client.get(reverse(f"claims:{name}", args=[999_999])).status_code == 404
+
+
+def test_it_shows_a_reviewer_only_their_own_annotations(signed_in, article):
+    response = signed_in.get(_url("article_report", article))
+    assert response.status_code == 200
+    assert response.context["report"].reviewers == ["rita"]
+    assert response.context["report"].summary.annotations == 2
+    assert "Omar's private doubt." not in response.text
+    assert "your own annotations only" in response.text
+
+
+def test_it_offers_a_reviewer_only_themselves_in_the_reviewer_choice(signed_in, article):
+    response = signed_in.get(_url("article_report", article))
+    choices = [value for value, _ in response.context["form"].fields["reviewer"].choices]
+    assert choices == ["", "rita"]
+
+
+@pytest.mark.parametrize("persona", ["editor", "reader"])
+def test_it_shows_editors_and_readers_everyones_annotations(client, article, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(_url("article_report", article))
+    assert response.status_code == 200
+    assert response.context["report"].reviewers == ["edna", "omar", "rita"]
+    assert response.context["report"].summary.annotations == 5
+    assert "Omar&#x27;s private doubt." in response.text
+
+
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+def test_it_refuses_a_post(client, editor, article, name):
+    client.force_login(editor)
+    assert client.post(_url(name, article)).status_code == 405
+
+
+# --- What it shows ----------------------------------------------------------------------------
+
+
+def test_it_shows_the_articles_metadata(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    assert "Stem cells for arthritis" in response.text
+    assert "RegenWell Institute" in response.text
+    assert response.context["sentences"] == article.sentences.count()
+    assert "style=" not in response.text.split("<main>")[1]  # the page CSP allows no inline style
+
+
+def test_it_counts_annotations_per_tag(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    counts = {total.tag.slug: total.annotations for total in response.context["report"].tags}
+    assert counts == {"unsupported": 1, "overstated": 2, "cited-case-report": 1, "price-claim": 1}
+
+
+def test_it_lists_flagged_sentences_in_document_order_with_tag_note_and_reviewer(
+    client, editor, article
+):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    spans = response.context["report"].flagged
+    assert [span.start for span in spans] == sorted(span.start for span in spans)
+    first = spans[0]
+    assert first.quote == "Our stem cell treatment has no side effects."
+    assert {(a.tag.slug, a.author.username, a.note) for a in first.annotations} == {
+        ("overstated", "rita", ""),
+        ("unsupported", "omar", "Omar's private doubt."),
+    }
+    assert first.prefix and first.prefix in article.text[: first.start]
+    sentence = article.sentences.get(start__lte=first.start, end__gt=first.start)
+    assert first.sentence == sentence.index
+    assert f"#s{sentence.index}" in response.text
+
+
+def test_it_reads_the_report_in_a_fixed_number_of_queries(
+    client, editor, article, django_assert_num_queries
+):
+    client.force_login(editor)
+    with django_assert_num_queries(14):
+        client.get(_url("article_report", article))
+    _annotate(editor, article, "unsupported", "Learn more about our clinic.", note="Vague.")
+    with django_assert_num_queries(14):
+        client.get(_url("article_report", article))
+
+
+def test_it_shows_one_reviewers_annotations_when_asked(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article, "reviewer=omar"))
+    assert response.status_code == 200
+    assert response.context["report"].reviewers == ["omar"]
+    assert sorted(_quotes(response)) == [
+        "Our stem cell treatment has no side effects.",
+        "Treatments cost between €7,000 and €31,000* per course.",
+    ]
+
+
+def test_it_says_that_final_annotations_are_everyones_until_adjudication(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article, "scope=final"))
+    assert response.status_code == 200
+    assert response.context["report"].summary.annotations == 5
+    assert "adjudication does not exist yet" in response.text
+
+
+def test_it_lists_the_amounts_quoted_in_price_claims(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    [priced] = response.context["report"].prices.items
+    [price] = priced.prices
+    assert (price.minimum, price.maximum, price.currency) == (Decimal(7000), Decimal(31000), "EUR")
+    assert "7,000" in response.text and "31,000" in response.text
+
+
+def test_it_links_every_download_with_the_filters_kept(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article, "reviewer=omar&tag=overstated"))
+    urls = [download.url for download in response.context["downloads"]]
+    expected = [_url("article_report_pdf", article, "reviewer=omar&tag=overstated")] + [
+        reverse("claims:article_export", args=[article.pk, fmt]) + "?reviewer=omar&tag=overstated"
+        for fmt in ("md", "csv", "json", "w3c", "claimreview")
+    ]
+    assert urls == expected
+    for url in expected:
+        assert url.replace("&", "&amp;") in response.text
+
+
+def test_it_serves_every_download_it_links_to_as_a_browser_submits_the_filters(
+    client, editor, article
+):
+    client.force_login(editor)
+    # A GET form sends every field, the empty ones too.
+    query = "reviewer=omar&scope=everyone&created_after=&created_before="
+    response = client.get(_url("article_report", article, query))
+    assert response.status_code == 200
+    for download in response.context["downloads"]:
+        served = client.get(download.url)
+        assert served.status_code == 200, download.label
+        body = b"".join(served.streaming_content) if served.streaming else served.content
+        assert body, download.label
+
+
+# --- Bad filters ------------------------------------------------------------------------------
+
+
+def test_it_refuses_a_reviewer_who_did_not_annotate_it_with_a_message(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article, "reviewer=nobody"))
+    assert response.status_code == 400
+    assert "nobody is not one of the available choices" in " ".join(
+        response.context["form"].errors["reviewer"]
+    )
+    assert "nobody is not one of the available choices" in response.text
+    assert "report" not in response.context
+
+
+def test_it_refuses_one_reviewer_together_with_the_final_annotations(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report", article, "reviewer=omar&scope=final"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["scope"] == [
+        "Choose one reviewer or the final annotations, not both."
+    ]
+
+
+def test_it_refuses_a_bad_filter_on_the_pdf_with_the_page_and_message(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report_pdf", article, "created_after=2025-02-30"))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Enter a valid date." in response.text
+    assert f'action="{_url("article_report", article)}"' in response.text
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def test_it_renders_a_pdf_with_the_flagged_sentences(client, editor, article):
+    client.force_login(editor)
+    response = client.get(_url("article_report_pdf", article))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = _flat(_pdf_text(response.content))
+    assert "Stem cells for arthritis" in text
+    for quote in (
+        "Our stem cell treatment has no side effects.",
+        "It completely cleared arthritis in a 52-year-old woman after 4 infusions.",
+        "Treatments cost between €7,000 and €31,000* per course.",
+    ):
+        assert quote in text
+    assert "One patient, told as a story." in text
+
+
+def test_it_renders_a_reviewers_pdf_without_other_reviewers_work(signed_in, article):
+    response = signed_in.get(_url("article_report_pdf", article))
+    text = _flat(_pdf_text(response.content))
+    assert "Our stem cell treatment has no side effects." in text
+    assert "Treatments cost between" not in text
+    assert "Omar's private doubt." not in text
+
+
+def test_it_lists_only_the_first_annotations_up_to_its_limit_and_says_how_many(editor, article):
+    annotations = selectors.report_annotations(
+        user=editor, filters=selectors.ReportFilters(article_id=article.pk)
+    )
+    report = reports.article_report(annotations=annotations, limit=2)
+    assert report.truncated
+    assert sum(len(span.annotations) for span in report.flagged) == 2
+    assert report.summary.annotations == 5
+
+
+def test_it_says_on_the_page_when_the_list_is_cut_short(client, editor, make_article):
+    text = "".join(f"Claim {n} cures everything. " for n in range(reports.FLAGGED_LIMIT + 1))
+    article = make_article(text=text + "\n")
+    drafts = [
+        services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(n, n))
+        for n in range(reports.FLAGGED_LIMIT + 1)
+    ]
+    services.annotations_bulk_create(author=editor, drafts=drafts)
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    assert "the first 2,000 of 2,001 annotations" in response.text
+    assert sum(len(span.annotations) for span in response.context["report"].flagged) == 2_000
