@@ -1,25 +1,25 @@
-"""Downloads of one article's or the corpus's annotations in each export format."""
+"""Downloads of one article's or the corpus's annotations in each export format, and of the
+prices quoted in price claims."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from claims import selectors
 from claims.exports.http import export_format_get, export_response
+from claims.exports.prices import price_csv
 from claims.exports.rows import ExportSource, Links, covered_articles
 from claims.forms import ReportFilterForm
+from claims.permissions import EVERY_ROLE, role_required
 
 # What an article export may be narrowed to; one reviewer's is `reviewer=<username>`.
 # "final" is everyone's until adjudication exists.
 ARTICLE_SCOPES = ("everyone", "final")
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_GET
 def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpResponse:
     """One article's annotations (those the user may see), with the article itself."""
-    _role_required(request)
     export_format = export_format_get(fmt)
     article = selectors.article_get(pk=article_id)
     form = ReportFilterForm(request.GET)
@@ -39,12 +39,11 @@ def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpRespo
     return export_response(export_format=export_format, source=source, filename=filename)
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_GET
 def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The annotations the user may see across articles, filtered. The native formats carry
     the articles with at least one of them, not the whole library."""
-    _role_required(request)
     export_format = export_format_get(fmt)
     form = ReportFilterForm(request.GET)
     if not form.is_valid():
@@ -63,6 +62,20 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
+@role_required(EVERY_ROLE)
+@require_GET
+def price_export(request: HttpRequest) -> HttpResponse:
+    """The prices quoted in the price claims a report with these filters covers, streamed:
+    a reviewer gets those in their own annotations, editors and readers everyone's."""
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form.errors.as_text())
+    annotations = selectors.report_annotations(user=request.user, filters=form.filters())
+    response = StreamingHttpResponse(price_csv(annotations), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="claimscope-prices.csv"'
+    return response
+
+
 def _scope_problem(scope: str, form: ReportFilterForm) -> str:
     """What is wrong with an article export's query string, or ""."""
     if scope not in ARTICLE_SCOPES:
@@ -72,12 +85,6 @@ def _scope_problem(scope: str, form: ReportFilterForm) -> str:
     if scope == "final" and form.cleaned_data["reviewer"]:
         return "scope: choose one reviewer or the final annotations, not both."
     return ""
-
-
-def _role_required(request: HttpRequest) -> None:
-    """Without a role a user may see no annotation, so there is nothing to export."""
-    if not selectors.user_roles(request.user):
-        raise PermissionDenied("Exports are for reviewers, editors and readers.")
 
 
 def _bad_request(message: str) -> HttpResponse:

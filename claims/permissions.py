@@ -1,5 +1,12 @@
-"""Who may call which API method: roles come from the groups created by migration."""
+"""Who may open which page and call which API method: roles come from the groups created by
+migration."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -9,6 +16,24 @@ from claims.selectors import user_roles
 EVERY_ROLE = frozenset({REVIEWER, EDITOR, READER})
 ANNOTATORS = frozenset({REVIEWER, EDITOR})
 EDITORS = frozenset({EDITOR})
+
+
+def role_required(roles: frozenset[str]) -> Callable:
+    """Signed-in users holding one of `roles` get the page; anyone else signed in gets 403,
+    as the API answers them."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not user_roles(request.user) & roles:
+                raise PermissionDenied("Your account has no role that may open this page.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
 
 _SAFE_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
 

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +16,7 @@ from claims.exports.pdf import pdf_response
 from claims.exports.xlsx import corpus_workbook
 from claims.forms import FINAL_SCOPE, ArticleReportForm, CorpusReportForm, filter_summary
 from claims.models import Annotation
+from claims.permissions import EVERY_ROLE, role_required
 
 ARTICLE_PAGE = "claims/report_article.html"
 CORPUS_PAGE = "claims/report_corpus.html"
@@ -29,22 +28,17 @@ CHART_PUBLISHERS = 10
 PDF_FLAGGED_LIMIT = 1_000
 
 
-def _require_role(user: Any) -> None:
-    if not selectors.user_roles(user):
-        raise PermissionDenied("Reports need a Claimscope role: reviewer, editor or reader.")
-
-
 # --- Article report ---------------------------------------------------------------------------
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_safe
 def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
     context = _article_context(request, article_id)
     return render(request, ARTICLE_PAGE, context, status=400 if context["form"].errors else 200)
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_safe
 def article_report_pdf(request: HttpRequest, article_id: int) -> HttpResponse:
     context = _article_context(request, article_id, limit=PDF_FLAGGED_LIMIT)
@@ -61,7 +55,6 @@ def _article_context(
 ) -> dict[str, Any]:
     """The article, the filter form and, when the filters are valid, the report listing at
     most `limit` annotations."""
-    _require_role(request.user)
     article = selectors.article_get(pk=article_id)
     form = ArticleReportForm(request.GET, user=request.user, article=article)
     context: dict[str, Any] = {"article": article, "form": form}
@@ -114,7 +107,7 @@ def _article_downloads(article_id: int, query: str) -> list[Download]:
 # --- Corpus report ----------------------------------------------------------------------------
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_safe
 def corpus_report(request: HttpRequest) -> HttpResponse:
     form, annotations = _corpus_filters(request)
@@ -123,7 +116,7 @@ def corpus_report(request: HttpRequest) -> HttpResponse:
     return render(request, CORPUS_PAGE, _corpus_context(request, form, annotations))
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_safe
 def corpus_report_pdf(request: HttpRequest) -> HttpResponse:
     form, annotations = _corpus_filters(request)
@@ -138,7 +131,7 @@ def corpus_report_pdf(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(EVERY_ROLE)
 @require_safe
 def corpus_report_xlsx(request: HttpRequest) -> HttpResponse:
     form, annotations = _corpus_filters(request)
@@ -158,7 +151,6 @@ def _corpus_filters(
     request: HttpRequest,
 ) -> tuple[CorpusReportForm, QuerySet[Annotation] | None]:
     """The filter form and, when it is valid, the annotations the report covers."""
-    _require_role(request.user)
     form = CorpusReportForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import export_views, price_views, report_views, views
+from claims import export_views, report_views, views
 
 app_name = "claims"
 
@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path("reports/export.<str:fmt>", export_views.corpus_export, name="corpus_export"),
     # The prices quoted in price claims, one CSV row per price, with the report filters.
-    path("reports/prices.csv", price_views.price_export, name="price_export"),
+    path("reports/prices.csv", export_views.price_export, name="price_export"),
     # Reports: pages and the PDF and XLSX downloads built from them.
     path("articles/<int:article_id>/report/", report_views.article_report, name="article_report"),
     path(

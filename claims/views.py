@@ -1,11 +1,7 @@
 """Server-rendered pages: article list, upload, the annotation page, the profile."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -18,26 +14,9 @@ from claims import selectors, services
 from claims.forms import ArticleListForm, ArticleUploadForm
 from claims.ingest.errors import IngestError
 from claims.models import Tag
-from claims.permissions import ANNOTATORS, EVERY_ROLE
+from claims.permissions import ANNOTATORS, EVERY_ROLE, role_required
 
 PAGE_SIZE = 50
-
-
-def role_required(roles: frozenset[str]) -> Callable:
-    """Signed-in users holding one of `roles` get the page; anyone else signed in gets 403,
-    as the API answers them."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not selectors.user_roles(request.user) & roles:
-                raise PermissionDenied("Your account has no role that may open this page.")
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return decorate
 
 
 @role_required(EVERY_ROLE)
