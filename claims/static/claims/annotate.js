@@ -29,7 +29,7 @@ let nextKey = 1;
 let cursor = 0;
 let anchor = 0;
 let exactRange = null; // {start, end} in code points when the exact-selection option is on
-let pointerSelected = false; // a mouse selection was just taken: the click that ends it must not reset it
+let pointerSelected = false; // a drag just selected text: the click ending it must not reset it
 let viewAuthor = ""; // "" mine, "*" everyone, or a username
 let panelFilter = "";
 
@@ -213,6 +213,9 @@ function panelCounts() {
 }
 
 function fillItem(li, ann) {
+  // A note being written survives the redraw (a save answering while the reviewer types).
+  const editing = li.querySelector(".note-form");
+  const typing = Boolean(editing?.contains(document.activeElement));
   const own = ann.author === data.user.username;
   const tag = tags.get(ann.tag);
   li.hidden = Boolean(panelFilter) && ann.tag !== panelFilter;
@@ -226,6 +229,10 @@ function fillItem(li, ann) {
   if (own) parts.push(itemActions(ann, tag));
   if (ann.state !== "saved") parts.push(stateLine(ann));
   li.replaceChildren(...parts);
+  if (editing) {
+    li.querySelector(".note")?.replaceWith(editing);
+    if (typing) editing.querySelector("textarea").focus();
+  }
 }
 
 function noteView(ann, own) {
@@ -272,6 +279,7 @@ function noteEdit(ann) {
   const cancel = element("button", { type: "button", textContent: "Cancel" });
   form.append(area, save, cancel);
   const done = () => {
+    form.remove();
     fillItem(li, ann);
     focusSentence(cursor);
   };
@@ -638,7 +646,7 @@ function pointOffset(node, offset, fallback, side) {
 
 function onClick(event) {
   if (pointerSelected) {
-    // The click that ends a drag: the selection taken on mouseup (and cleared from the DOM) stands.
+    // The click that ends a drag: the selection taken on mouseup (then cleared) stands.
     pointerSelected = false;
     return;
   }
