@@ -1,7 +1,8 @@
 // The annotation page: select sentences, tag them, write notes; every change goes through the
 // REST API at once, is drawn before the server answers, and stays visibly pending until saved.
 import { Api, ApiError } from "./api.js";
-import { codePointLength, utf16Index } from "./offsets.js";
+import { Highlights } from "./highlights.js";
+import { codePointLength } from "./offsets.js";
 
 const data = JSON.parse(document.getElementById("article-data").textContent);
 const api = new Api(data.csrf_token);
@@ -20,6 +21,8 @@ const sentences = sentenceEls.map((el, index) => ({
   text: el.textContent,
 }));
 
+const highlights = new Highlights({ sentences, tags, username: data.user.username });
+
 // Annotations by a local key; `id` is the server's once it has answered.
 const annotations = new Map();
 const bySentence = new Map(); // sentence index -> Set of keys drawn on it
@@ -35,25 +38,6 @@ let panelFilter = "";
 
 // ---------------------------------------------------------------- sentences and spans
 
-function sentenceAt(offset) {
-  // The first sentence whose end is past `offset` (binary search over ordered sentences).
-  let lo = 0;
-  let hi = sentences.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sentences[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function sentencesOf(ann) {
-  const first = sentenceAt(ann.start);
-  const indexes = [];
-  for (let i = first; i < sentences.length && sentences[i].start < ann.end; i++) indexes.push(i);
-  return indexes;
-}
-
 function selection() {
   if (exactRange) return exactRange;
   const [from, to] = anchor <= cursor ? [anchor, cursor] : [cursor, anchor];
@@ -67,15 +51,15 @@ function isShown(ann) {
 }
 
 function draw(ann) {
-  for (const i of sentencesOf(ann)) {
+  for (const i of highlights.sentencesOf(ann)) {
     if (!bySentence.has(i)) bySentence.set(i, new Set());
     bySentence.get(i).add(ann.key);
   }
-  redrawSentences(sentencesOf(ann));
+  redrawSentences(highlights.sentencesOf(ann));
 }
 
 function undraw(ann) {
-  const indexes = sentencesOf(ann);
+  const indexes = highlights.sentencesOf(ann);
   for (const i of indexes) {
     const keys = bySentence.get(i);
     if (keys) {
@@ -87,89 +71,17 @@ function undraw(ann) {
 }
 
 function redrawSentences(indexes) {
-  for (const i of indexes) redrawSentence(sentences[i]);
-  showProgress();
-}
-
-function redrawSentence(sentence) {
-  const { el } = sentence;
-  const drawn = [...(bySentence.get(sentence.index) || [])]
-    .map((key) => annotations.get(key))
-    .sort(byDocumentOrder);
-  const whole = drawn.filter((a) => a.start <= sentence.start && a.end >= sentence.end);
-  const partial = drawn.filter((a) => !whole.includes(a));
-  el.classList.toggle("tagged", whole.length > 0);
-  if (whole.length) el.style.setProperty("--tag-colour", tags.get(whole[0].tag)?.colour || "#888");
-  else el.style.removeProperty("--tag-colour");
-  el.classList.toggle("multi", new Set(whole.map((a) => a.tag)).size > 1);
-  const parts = partial.length ? segments(sentence, partial) : [document.createTextNode(sentence.text)];
-  const chips = drawn.filter((a) => a.end <= sentence.end || sentence.index === sentences.length - 1);
-  el.replaceChildren(...parts, ...chips.map(chipFor));
-}
-
-function segments(sentence, partial) {
-  // Cut the sentence's text at every boundary of a sub-sentence highlight.
-  const cuts = new Set([0, sentence.text.length]);
-  const spans = partial.map((a) => ({
-    ann: a,
-    from: toUnit(sentence, Math.max(a.start, sentence.start)),
-    to: toUnit(sentence, Math.min(a.end, sentence.end)),
-  }));
-  for (const s of spans) cuts.add(s.from).add(s.to);
-  const points = [...cuts].sort((x, y) => x - y);
-  const nodes = [];
-  for (let k = 0; k < points.length - 1; k++) {
-    const [from, to] = [points[k], points[k + 1]];
-    const text = sentence.text.slice(from, to);
-    const covering = spans.filter((s) => s.from <= from && s.to >= to);
-    if (!covering.length) {
-      nodes.push(document.createTextNode(text));
-      continue;
-    }
-    const mark = document.createElement("mark");
-    mark.className = "hl";
-    mark.textContent = text;
-    mark.style.setProperty("--tag-colour", tags.get(covering[0].ann.tag)?.colour || "#888");
-    nodes.push(mark);
+  for (const i of indexes) {
+    const keys = bySentence.get(i) || [];
+    highlights.drawSentence(sentences[i], [...keys].map((key) => annotations.get(key)));
   }
-  return nodes;
-}
-
-function toUnit(sentence, offset) {
-  return utf16Index(sentence.text, offset - sentence.start);
-}
-
-function chipFor(ann) {
-  // The label sits in a data attribute drawn by CSS, so it is never part of the text
-  // (selections and offsets skip it) and never parsed as markup.
-  const chip = document.createElement("span");
-  chip.className = `chip state-${ann.state}`;
-  chip.dataset.key = ann.key;
-  chip.dataset.label = chipLabel(ann);
-  chip.style.setProperty("--tag-colour", tags.get(ann.tag)?.colour || "#888");
-  return chip;
-}
-
-function chipLabel(ann) {
-  const name = tags.get(ann.tag)?.name || ann.tag;
-  const who = ann.author !== data.user.username ? ` · ${ann.author}` : "";
-  const state = ann.state === "failed" ? " ⚠ not saved" : ann.state === "saving" ? " …" : "";
-  return `${name}${who}${state}`;
-}
-
-function byDocumentOrder(a, b) {
-  return (
-    a.start - b.start ||
-    a.end - b.end ||
-    (tags.get(a.tag)?.order ?? 99) - (tags.get(b.tag)?.order ?? 99) ||
-    a.key - b.key
-  );
+  showProgress();
 }
 
 function showSelection() {
   for (const el of docEl.querySelectorAll(".selected")) el.classList.remove("selected");
   const { start, end } = selection();
-  for (let i = sentenceAt(start); i < sentences.length && sentences[i].start < end; i++) {
+  for (let i = highlights.sentenceAt(start); i < sentences.length && sentences[i].start < end; i++) {
     sentences[i].el.classList.add("selected");
   }
 }
@@ -196,8 +108,8 @@ function panelInsert(ann) {
   const after = [...itemEls.entries()]
     .filter(([key]) => key !== ann.key)
     .map(([key, el]) => [annotations.get(key), el])
-    .filter(([other]) => byDocumentOrder(other, ann) > 0)
-    .sort(([a], [b]) => byDocumentOrder(a, b))[0];
+    .filter(([other]) => highlights.order(other, ann) > 0)
+    .sort(([a], [b]) => highlights.order(a, b))[0];
   listEl.insertBefore(li, after ? after[1] : null);
   panelCounts();
 }
@@ -221,7 +133,7 @@ function fillItem(li, ann) {
   li.hidden = Boolean(panelFilter) && ann.tag !== panelFilter;
   li.classList.toggle("failed", ann.state === "failed");
   const go = element("button", { className: "goto", type: "button" });
-  go.append(chipFor(ann), element("q", { textContent: shorten(ann.quote, 140) }));
+  go.append(highlights.chip(ann), element("q", { textContent: shorten(ann.quote, 140) }));
   go.addEventListener("click", () => reveal(ann));
   const parts = [go];
   if (!own) parts.push(element("p", { className: "author", textContent: `by ${ann.author}` }));
@@ -299,9 +211,9 @@ function noteEdit(ann) {
 }
 
 function reveal(ann) {
-  const index = sentenceAt(ann.start);
+  const index = highlights.sentenceAt(ann.start);
   anchor = index;
-  cursor = sentenceAt(ann.end - 1);
+  cursor = highlights.sentenceAt(ann.end - 1);
   exactRange = ann.start === sentences[index].start && ann.end === sentences[cursor].end ? null : { start: ann.start, end: ann.end };
   showSelection();
   focusSentence(index, "center");
@@ -463,11 +375,11 @@ function retryOperation(ann) {
 
 function quoteOf(start, end) {
   // The quote is only shown until the server answers with its own.
-  const first = sentenceAt(start);
+  const first = highlights.sentenceAt(start);
   let text = "";
   for (let i = first; i < sentences.length && sentences[i].start < end; i++) {
     const s = sentences[i];
-    text += `${text ? " " : ""}${s.text.slice(toUnit(s, Math.max(start, s.start)), toUnit(s, Math.min(end, s.end)))}`;
+    text += `${text ? " " : ""}${s.text.slice(highlights.toUnit(s, Math.max(start, s.start)), highlights.toUnit(s, Math.min(end, s.end)))}`;
   }
   return text;
 }
@@ -696,10 +608,10 @@ function showAll(rows) {
   itemEls.clear();
   for (const ann of unsaved) annotations.set(ann.key, ann);
   for (const row of rows) remember(row);
-  const ordered = [...annotations.values()].filter(isShown).sort(byDocumentOrder);
+  const ordered = [...annotations.values()].filter(isShown).sort(highlights.order);
   const touched = new Set();
   for (const ann of ordered) {
-    for (const i of sentencesOf(ann)) {
+    for (const i of highlights.sentencesOf(ann)) {
       if (!bySentence.has(i)) bySentence.set(i, new Set());
       bySentence.get(i).add(ann.key);
       touched.add(i);
