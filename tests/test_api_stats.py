@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claims import services
 from claims.models import Annotation, Article
+from tests.helpers import annotate_phrase
 
 STATS = "/api/v1/stats/tags/"
 
@@ -104,14 +104,6 @@ class Dataset:
     made: list[Made]
 
 
-def _annotate(author, article: Article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def data(make_article, reviewer, other_reviewer, editor) -> Dataset:
     users = {u.username: u for u in (reviewer, other_reviewer, editor)}
@@ -121,7 +113,7 @@ def data(make_article, reviewer, other_reviewer, editor) -> Dataset:
     }
     made = []
     for key, author, tag, phrase, created_at, note in SPECS:
-        annotation = _annotate(users[author], articles[key], tag, phrase, note)
+        annotation = annotate_phrase(users[author], articles[key], tag, phrase, note)
         Annotation.objects.filter(pk=annotation.pk).update(created_at=created_at)
         made.append(Made(articles[key], author, tag, annotation.quote, note, created_at))
     return Dataset(articles, made)
@@ -442,8 +434,8 @@ def _add_more(make_article, users) -> None:
             publisher=f"{city} Regenerative Centre",
         )
         for user in users:
-            _annotate(user, article, "overstated", "reverses arthritis without surgery")
-            _annotate(user, article, "price-claim", f"Sessions cost ${number},200 each")
+            annotate_phrase(user, article, "overstated", "reverses arthritis without surgery")
+            annotate_phrase(user, article, "price-claim", f"Sessions cost ${number},200 each")
 
 
 def test_it_counts_in_the_same_number_of_queries_for_more_data(

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from claims import services
 from claims.models import Annotation, Tag
+from tests.helpers import annotate_phrase
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 W3C_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -28,14 +28,6 @@ def _w3c_get(client, url: str, how: str, **params):
     return client.get(url, {**params, "format": "jsonld"})
 
 
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def peptide_article(make_article):
     return make_article(text=PEPTIDE_TEXT, title="Peptide infusions", publisher="Lakeside")
@@ -43,7 +35,7 @@ def peptide_article(make_article):
 
 @pytest.fixture
 def tagged(reviewer, peptide_article) -> Annotation:
-    return _annotate(
+    return annotate_phrase(
         reviewer,
         peptide_article,
         "overstated",
@@ -104,7 +96,7 @@ def test_it_carries_the_note_as_a_commenting_body(api_for, reviewer, tagged):
 
 
 def test_it_leaves_out_the_commenting_body_without_a_note(api_for, reviewer, peptide_article):
-    plain = _annotate(reviewer, peptide_article, "unsupported", "no downtime at all")
+    plain = annotate_phrase(reviewer, peptide_article, "unsupported", "no downtime at all")
 
     body = _w3c_get(api_for(reviewer), f"{ANNOTATIONS}{plain.pk}/", "format").json()["body"]
 
@@ -138,7 +130,7 @@ def test_it_quotes_the_span_with_the_text_around_it(
 
 
 def test_it_quotes_an_empty_prefix_for_a_span_at_the_start(api_for, reviewer, peptide_article):
-    opening = _annotate(reviewer, peptide_article, "unsupported", "🌿 Natural healing")
+    opening = annotate_phrase(reviewer, peptide_article, "unsupported", "🌿 Natural healing")
 
     data = _w3c_get(api_for(reviewer), f"{ANNOTATIONS}{opening.pk}/", "format").json()
 
@@ -219,7 +211,7 @@ PHRASES = [
 def five(reviewer, peptide_article) -> list[Annotation]:
     """Five annotations whose creation times tie between the second and the third, so that
     ordering by time needs the id to break the tie across a page boundary."""
-    made = [_annotate(reviewer, peptide_article, tag, phrase) for tag, phrase in PHRASES]
+    made = [annotate_phrase(reviewer, peptide_article, tag, phrase) for tag, phrase in PHRASES]
     base = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
     for annotation, minutes in zip(made, [0, 5, 5, 1, 30], strict=True):
         Annotation.objects.filter(pk=annotation.pk).update(
@@ -345,7 +337,7 @@ def test_it_counts_only_the_filtered_annotations_in_the_total(api_for, editor, f
 def test_it_lists_only_a_reviewers_own_annotations_in_the_w3c_list(
     api_for, reviewer, other_reviewer, peptide_article, five
 ):
-    _annotate(other_reviewer, peptide_article, "overstated", "Natural healing")
+    annotate_phrase(other_reviewer, peptide_article, "overstated", "Natural healing")
 
     mine = _w3c_get(api_for(reviewer), ANNOTATIONS, "format").json()
     theirs = _w3c_get(api_for(other_reviewer), ANNOTATIONS, "format").json()
@@ -379,7 +371,7 @@ def test_it_builds_a_w3c_page_in_a_fixed_number_of_queries(
         client.get(first["next"])
     more = ["Patients report", "Book a free consultation", "feel twenty years younger"]
     for phrase in more:
-        _annotate(reviewer, peptide_article, "unsupported", phrase)
+        annotate_phrase(reviewer, peptide_article, "unsupported", phrase)
     with django_assert_num_queries(4):
         _w3c_get(client, ANNOTATIONS, "format", page_size=5)
     with django_assert_num_queries(5):

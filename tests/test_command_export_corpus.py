@@ -7,18 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from claims import services
-from claims.models import Annotation, Article
+from claims.models import Article
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
-
-
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 def _export(*args: str) -> str:
@@ -40,9 +32,9 @@ def corpus(make_article, reviewer, other_reviewer) -> dict[str, Article]:
     knees = make_article(title="Knees")
     ozone = make_article(text="Ozone cures all. Call now.", title="Ozone", publisher="PureLife")
     untagged = make_article(text="Nobody has read this. Not yet.", title="Untagged")
-    _annotate(reviewer, knees, "overstated", "no side effects", 'A note, with "quotes"')
-    _annotate(other_reviewer, knees, "price-claim", "$10,000")
-    _annotate(other_reviewer, ozone, "overstated", "Ozone cures all.")
+    annotate_phrase(reviewer, knees, "overstated", "no side effects", 'A note, with "quotes"')
+    annotate_phrase(other_reviewer, knees, "price-claim", "$10,000")
+    annotate_phrase(other_reviewer, ozone, "overstated", "Ozone cures all.")
     return {"knees": knees, "ozone": ozone, "untagged": untagged}
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,6 @@ OZONE_TEXT = "Ozone therapy\n\nOzone completely cleared her infection. Sessions 
 AWKWARD_NOTE = 'Claims "no risk", yet lists three;\nsee FAQ, point 4 — « vraiment » 🤔'
 
 
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def corpus(make_article, reviewer, other_reviewer) -> None:
     """Three articles (emoji and accents, one never annotated), a tag of our own and a changed
@@ -49,13 +42,13 @@ def corpus(make_article, reviewer, other_reviewer) -> None:
         text=OZONE_TEXT, title="Ozone", publisher="PureLife", source_url="https://pure.example/o"
     )
     make_article(title="Knees, untouched")
-    _annotate(
+    annotate_phrase(
         reviewer, peptide, "overstated", "reverse ageing in just three sessions", AWKWARD_NOTE
     )
-    _annotate(other_reviewer, peptide, "overstated", "reverse ageing in just three sessions")
-    _annotate(other_reviewer, peptide, "price-claim", "à partir de 1 500 €", 'Prix, "TTC"?')
-    _annotate(reviewer, peptide, "miracle-cure", "💯 results")
-    _annotate(other_reviewer, ozone, "unsupported", "completely cleared her infection")
+    annotate_phrase(other_reviewer, peptide, "overstated", "reverse ageing in just three sessions")
+    annotate_phrase(other_reviewer, peptide, "price-claim", "à partir de 1 500 €", 'Prix, "TTC"?')
+    annotate_phrase(reviewer, peptide, "miracle-cure", "💯 results")
+    annotate_phrase(other_reviewer, ozone, "unsupported", "completely cleared her infection")
     Article.objects.filter(pk=ozone.pk).update(status=Article.Status.REVIEWED)
     Annotation.objects.filter(note=AWKWARD_NOTE).update(
         created_at=datetime(2024, 2, 29, 12, 0, 1, 123456, tzinfo=UTC)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.models import Annotation
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +16,6 @@ CLINIC_TEXT = (
     "Our treatment has no side effects. It targets the root cause of arthritis. "
     "Prices start at $1,500.\n"
 )
-
-
-def _annotate(author, article, tag: str, phrase: str) -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase)
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture
@@ -50,7 +42,7 @@ def test_it_reviews_a_flagged_sentence_with_every_required_field(
 ):
     settings.CLAIMSCOPE_ORGANISATION = "Health Claims Watch"
     settings.CLAIMSCOPE_TAG_IRI_BASE = "https://vocab.claimscope.example/tags/"
-    tagged = _annotate(reviewer, article, "overstated", "no side effects")
+    tagged = annotate_phrase(reviewer, article, "overstated", "no side effects")
     moment = datetime(2025, 3, 4, 23, 59, tzinfo=UTC)
     Annotation.objects.filter(pk=tagged.pk).update(created_at=moment)
 
@@ -76,7 +68,7 @@ def test_it_reviews_a_flagged_sentence_with_every_required_field(
 
 
 def test_it_reviews_each_sentence_a_span_covers(client, editor, reviewer, article):
-    _annotate(reviewer, article, "unsupported", "root cause of arthritis. Prices")
+    annotate_phrase(reviewer, article, "unsupported", "root cause of arthritis. Prices")
 
     reviews = _reviews(client, editor)
 
@@ -89,9 +81,9 @@ def test_it_reviews_each_sentence_a_span_covers(client, editor, reviewer, articl
 def test_it_reviews_a_sentence_once_per_tag_however_many_reviewers_chose_it(
     client, editor, reviewer, other_reviewer, article
 ):
-    first = _annotate(reviewer, article, "overstated", "no side effects")
-    _annotate(other_reviewer, article, "overstated", "Our treatment has no side effects.")
-    _annotate(other_reviewer, article, "unsupported", "no side effects")
+    first = annotate_phrase(reviewer, article, "overstated", "no side effects")
+    annotate_phrase(other_reviewer, article, "overstated", "Our treatment has no side effects.")
+    annotate_phrase(other_reviewer, article, "unsupported", "no side effects")
     Annotation.objects.filter(pk=first.pk).update(created_at=datetime(2024, 1, 2, tzinfo=UTC))
 
     reviews = _reviews(client, editor)
@@ -106,7 +98,7 @@ def test_it_reviews_a_sentence_once_per_tag_however_many_reviewers_chose_it(
 
 def test_it_points_at_the_article_page_without_a_source_url(client, editor, reviewer, make_article):
     bare = make_article(text="Ozone cures everything. Book now.", publisher="")
-    _annotate(reviewer, bare, "overstated", "Ozone cures everything.")
+    annotate_phrase(reviewer, bare, "overstated", "Ozone cures everything.")
 
     [review] = _reviews(client, editor)
 
@@ -117,8 +109,8 @@ def test_it_points_at_the_article_page_without_a_source_url(client, editor, revi
 
 
 def test_it_reviews_only_what_the_reviewer_may_see(client, reviewer, other_reviewer, article):
-    _annotate(other_reviewer, article, "overstated", "no side effects")
-    _annotate(reviewer, article, "price-claim", "$1,500")
+    annotate_phrase(other_reviewer, article, "overstated", "no side effects")
+    annotate_phrase(reviewer, article, "price-claim", "$1,500")
 
     reviews = _reviews(client, reviewer)
 
@@ -126,8 +118,8 @@ def test_it_reviews_only_what_the_reviewer_may_see(client, reviewer, other_revie
 
 
 def test_it_follows_the_tag_filter(client, editor, reviewer, article):
-    _annotate(reviewer, article, "overstated", "no side effects")
-    _annotate(reviewer, article, "price-claim", "$1,500")
+    annotate_phrase(reviewer, article, "overstated", "no side effects")
+    annotate_phrase(reviewer, article, "price-claim", "$1,500")
 
     reviews = _reviews(client, editor, tag="price-claim")
 

@@ -7,21 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.exports.csv import HEADER
 from claims.models import Annotation
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
 AWKWARD_NOTE = 'Claims "no side effects", yet lists three;\nsee the FAQ, point 4.'
-
-
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture
@@ -31,7 +23,7 @@ def article(make_article):
 
 @pytest.fixture
 def tagged(article, reviewer) -> Annotation:
-    annotation = _annotate(reviewer, article, "overstated", "no side effects", AWKWARD_NOTE)
+    annotation = annotate_phrase(reviewer, article, "overstated", "no side effects", AWKWARD_NOTE)
     moment = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=UTC)
     Annotation.objects.filter(pk=annotation.pk).update(created_at=moment)
     return annotation
@@ -89,8 +81,8 @@ def test_it_quotes_notes_with_commas_quotes_and_line_breaks(client, editor, arti
 def test_it_writes_one_row_per_annotation_in_document_order(
     client, editor, other_reviewer, article, tagged
 ):
-    first = _annotate(other_reviewer, article, "unsupported", "Is stem cell therapy safe?")
-    last = _annotate(other_reviewer, article, "price-claim", "$10,000")
+    first = annotate_phrase(other_reviewer, article, "unsupported", "Is stem cell therapy safe?")
+    last = annotate_phrase(other_reviewer, article, "price-claim", "$10,000")
 
     rows = list(csv.DictReader(io.StringIO(_download(client, editor, article))))
 

@@ -7,7 +7,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.exports import jsonl
 from claims.exports.jsonl import (
     CorpusFileError,
@@ -20,17 +19,10 @@ from claims.exports.jsonl import (
 )
 from claims.exports.rows import annotation_rows, article_rows
 from claims.models import Annotation, Article, Tag
+from tests.helpers import annotate_phrase
 
 TEXT = "Is it safe? 🧬 Yes, totally.\n\nBook now."
 SENTENCES = [[0, 0, 11, "heading", 0], [1, 12, 27, "paragraph", 1], [2, 29, 38, "paragraph", 2]]
-
-
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 def _records(client, user, fmt: str, url: str | None = None) -> list[dict]:
@@ -48,7 +40,7 @@ def _records(client, user, fmt: str, url: str | None = None) -> list[dict]:
 @pytest.fixture
 def tagged(make_article, reviewer) -> Annotation:
     article = make_article(title="Knees", source_url="https://regenwell.example/knees")
-    return _annotate(reviewer, article, "overstated", "no side effects", "Says who?\nNobody.")
+    return annotate_phrase(reviewer, article, "overstated", "no side effects", "Says who?\nNobody.")
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -137,7 +129,7 @@ def test_it_stays_valid_across_chunks(client, editor, reviewer, make_article, fm
     monkeypatch.setattr(jsonl, "ARTICLE_CHUNK_SIZE", 1)
     for number in range(3):
         article = make_article(text=f"Clinic {number} cures all. Call us.")
-        _annotate(reviewer, article, "overstated", "cures all")
+        annotate_phrase(reviewer, article, "overstated", "cures all")
 
     records = _records(client, editor, fmt)
 

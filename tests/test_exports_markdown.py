@@ -3,17 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.exports.markdown import escaped, quoted
-from claims.models import Annotation
-
-
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
+from tests.helpers import annotate_phrase
 
 
 def _report(client, user, url: str) -> str:
@@ -26,7 +17,7 @@ def _report(client, user, url: str) -> str:
 @pytest.mark.django_db
 def test_it_writes_an_article_section_with_each_annotation(client, editor, reviewer, make_article):
     article = make_article(title="Knees", source_url="https://regenwell.example/knees")
-    tagged = _annotate(reviewer, article, "overstated", "no side effects", "Says who?")
+    tagged = annotate_phrase(reviewer, article, "overstated", "no side effects", "Says who?")
     made = tagged.created_at.strftime("%Y-%m-%d %H:%M UTC")
     start = article.text.index("no side effects")
 
@@ -49,9 +40,9 @@ def test_it_gives_each_article_of_the_corpus_its_own_section(
 ):
     knees = make_article(title="Knees")
     ozone = make_article(text="Ozone cures all. Call now.", title="Ozone", publisher="PureLife")
-    _annotate(reviewer, knees, "overstated", "no side effects")
-    _annotate(reviewer, knees, "price-claim", "$10,000")
-    _annotate(reviewer, ozone, "overstated", "Ozone cures all.")
+    annotate_phrase(reviewer, knees, "overstated", "no side effects")
+    annotate_phrase(reviewer, knees, "price-claim", "$10,000")
+    annotate_phrase(reviewer, ozone, "overstated", "Ozone cures all.")
 
     report = _report(client, editor, reverse("claims:corpus_export", args=["md"]))
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import services
 from claims.models import Annotation, Article
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +37,6 @@ SUFFIXES = {
 }
 
 
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def clinic(make_article) -> Article:
     return make_article(title="Knee clinic")
@@ -63,9 +55,11 @@ def ozone(make_article) -> Article:
 @pytest.fixture
 def tagged(clinic, ozone, reviewer, other_reviewer) -> dict[str, Annotation]:
     return {
-        "rita_clinic": _annotate(reviewer, clinic, "overstated", "no side effects", "Says who?"),
-        "omar_clinic": _annotate(other_reviewer, clinic, "price-claim", "Prices from $1,500"),
-        "omar_ozone": _annotate(other_reviewer, ozone, "overstated", "completely cleared"),
+        "rita_clinic": annotate_phrase(
+            reviewer, clinic, "overstated", "no side effects", "Says who?"
+        ),
+        "omar_clinic": annotate_phrase(other_reviewer, clinic, "price-claim", "Prices from $1,500"),
+        "omar_ozone": annotate_phrase(other_reviewer, ozone, "overstated", "completely cleared"),
     }
 
 
@@ -343,7 +337,7 @@ def test_it_reads_as_many_queries_for_many_articles_as_for_one(
     def queries_with_articles(numbers: range) -> int:
         for number in numbers:
             article = make_article(text=f"Clinic {fmt} {number} cures all. It costs $10.")
-            _annotate(reviewer, article, "overstated", "cures all")
+            annotate_phrase(reviewer, article, "overstated", "cures all")
         with CaptureQueriesContext(connection) as queries:
             assert client.get(_corpus_url(fmt)).getvalue()
         return len(queries)

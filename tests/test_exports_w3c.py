@@ -5,11 +5,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.exports import w3c as w3c_export
 from claims.exports.rows import Links, annotation_rows
 from claims.models import Annotation
 from claims.w3c import annotation_to_w3c
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,6 @@ PEPTIDE_TEXT = (
 )
 
 
-def _annotate(author, article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def article(make_article):
     return make_article(text=PEPTIDE_TEXT, title="Peptide infusions", publisher="Lakeside")
@@ -37,9 +29,9 @@ def article(make_article):
 @pytest.fixture
 def tagged(article, reviewer, other_reviewer) -> list[Annotation]:
     return [
-        _annotate(reviewer, article, "overstated", "reverse ageing", "No trial shows this."),
-        _annotate(other_reviewer, article, "unsupported", "no downtime at all"),
-        _annotate(reviewer, article, "cited-case-report", "Patients report 💯 results"),
+        annotate_phrase(reviewer, article, "overstated", "reverse ageing", "No trial shows this."),
+        annotate_phrase(other_reviewer, article, "unsupported", "no downtime at all"),
+        annotate_phrase(reviewer, article, "cited-case-report", "Patients report 💯 results"),
     ]
 
 

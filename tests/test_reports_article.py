@@ -8,7 +8,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from claims import reports, selectors, services
-from claims.models import Annotation, Article
+from claims.models import Article
+from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -20,40 +21,32 @@ CLINIC = (
 )
 
 
-def _annotate(author, article: Article, tag: str, phrase: str, note: str = "") -> Annotation:
-    start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
-
-
 @pytest.fixture
 def article(make_article, reviewer, other_reviewer, editor) -> Article:
     """Flagged by Rita (twice), Omar (twice, once on Rita's sentence) and Edna."""
     article = make_article(text=CLINIC, title="Stem cells for arthritis")
-    _annotate(reviewer, article, "overstated", "Our stem cell treatment has no side effects.")
-    _annotate(
+    annotate_phrase(reviewer, article, "overstated", "Our stem cell treatment has no side effects.")
+    annotate_phrase(
         reviewer,
         article,
         "cited-case-report",
         "It completely cleared arthritis in a 52-year-old woman after 4 infusions.",
         note="One patient, told as a story.",
     )
-    _annotate(
+    annotate_phrase(
         other_reviewer,
         article,
         "unsupported",
         "Our stem cell treatment has no side effects.",
         note="Omar's private doubt.",
     )
-    _annotate(
+    annotate_phrase(
         other_reviewer,
         article,
         "price-claim",
         "Treatments cost between €7,000 and €31,000* per course.",
     )
-    _annotate(editor, article, "overstated", "completely cleared arthritis")
+    annotate_phrase(editor, article, "overstated", "completely cleared arthritis")
     return article
 
 
@@ -176,7 +169,7 @@ def test_it_reads_the_report_in_a_fixed_number_of_queries(
     client.force_login(editor)
     with django_assert_num_queries(14):
         client.get(_url("article_report", article))
-    _annotate(editor, article, "unsupported", "Learn more about our clinic.", note="Vague.")
+    annotate_phrase(editor, article, "unsupported", "Learn more about our clinic.", note="Vague.")
     with django_assert_num_queries(14):
         client.get(_url("article_report", article))
 
