@@ -293,13 +293,7 @@ class ReportFilters:
 def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annotation]:
     """The annotations a report or export covers: those the user may see, narrowed by
     `filters`, in document order per article. Reviewers only ever get their own."""
-    rows = annotations_visible_to(user)
-    if filters.article_id is not None:
-        rows = rows.filter(article_id=filters.article_id)
-    if filters.publisher:
-        rows = rows.filter(article__publisher=filters.publisher)
-    if filters.status:
-        rows = rows.filter(article__status=filters.status)
+    rows = annotations_visible_to(user).filter(_article_conditions(filters, via="article__"))
     if filters.tags:
         rows = rows.filter(tag__slug__in=filters.tags)
     if filters.reviewer:
@@ -309,3 +303,22 @@ def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annota
     if filters.created_before:
         rows = rows.filter(created_at__date__lte=filters.created_before)
     return rows.order_by("article_id", "start", "end", "tag__order", "id")
+
+
+def report_articles(*, filters: ReportFilters) -> QuerySet[Article]:
+    """The articles the article-level filters (article, publisher, status) select, whether
+    annotated or not."""
+    return Article.objects.filter(_article_conditions(filters, via="")).order_by("pk")
+
+
+def _article_conditions(filters: ReportFilters, *, via: str) -> Q:
+    """The article-level filters as a condition on articles, or on rows that reach their
+    article through `via` ("article__")."""
+    conditions = Q()
+    if filters.article_id is not None:
+        conditions &= Q(**{f"{via}pk": filters.article_id})
+    if filters.publisher:
+        conditions &= Q(**{f"{via}publisher": filters.publisher})
+    if filters.status:
+        conditions &= Q(**{f"{via}status": filters.status})
+    return conditions

@@ -1,6 +1,7 @@
 """Annotations in the W3C Web Annotation Data Model (JSON-LD), as pure functions."""
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from claims.models import Annotation
@@ -37,8 +38,8 @@ def annotation_to_w3c(
             "type": "Annotation",
             "motivation": "tagging",
             "creator": {"type": "Person", "nickname": annotation.author.get_username()},
-            "created": _timestamp(annotation.created_at),
-            "modified": _timestamp(annotation.updated_at),
+            "created": iso_utc(annotation.created_at),
+            "modified": iso_utc(annotation.updated_at),
             "body": body,
             "target": {
                 "source": article_iri,
@@ -92,5 +93,6 @@ def annotation_page(
     return page
 
 
-def _timestamp(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
+def iso_utc(value: datetime) -> str:
+    """A stored moment as ISO 8601 in UTC with a Z, as the Web Annotation model writes it."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -3,7 +3,6 @@
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
+from claims import selectors
 from claims.models import Annotation, Article, Sentence, Tag
 from claims.selectors import ReportFilters
 
@@ -100,14 +100,7 @@ def covered_articles(
     if not every_article:
         covered = annotations.order_by().values("article_id")
         return Article.objects.filter(pk__in=covered).order_by("pk")
-    articles = Article.objects.order_by("pk")
-    if filters.article_id is not None:
-        articles = articles.filter(pk=filters.article_id)
-    if filters.publisher:
-        articles = articles.filter(publisher=filters.publisher)
-    if filters.status:
-        articles = articles.filter(status=filters.status)
-    return articles
+    return selectors.report_articles(filters=filters)
 
 
 def filters_narrow_annotations(filters: ReportFilters) -> bool:
@@ -153,8 +146,3 @@ def article_rows(articles: QuerySet[Article]) -> Iterator[dict[str, Any]]:
             own = [list(sentence[1:]) for sentence in pending[1]]
             pending = next(per_article, None)
         yield {**row, "sentences": own}
-
-
-def iso_utc(value: datetime) -> str:
-    """A stored moment as ISO 8601 in UTC with a Z, as the W3C form writes it."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
