@@ -31,18 +31,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
+from django.db import connection  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.live_site import CHROMIUM, live_server, session_cookie, test_database  # noqa: E402
 from claims import services  # noqa: E402
 from claims.models import REVIEWER, Sentence, Tag  # noqa: E402
 
-CHROMIUM = os.environ.get("CLAIMSCOPE_CHROMIUM", "/usr/bin/chromium")
 PARAGRAPHS = 240
 EXISTING_ANNOTATIONS = 500
 TAGGINGS = 50
@@ -148,22 +144,13 @@ window.fetch = async (...args) => {
 """
 
 
-def session_cookie(user: User) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-    }
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(base_url: str, user: User, article_id: int, free: list[int]) -> None:
-    cookie = {**session_cookie(user), "url": base_url}  # before Playwright's event loop runs
+    cookie = session_cookie(user, base_url)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         # Our probes are evaluated scripts, which the page's policy rightly forbids.
@@ -214,35 +201,11 @@ def report(opens: list[dict], drawn: list[float], saved: list[float], heap: dict
 
 
 def main() -> None:
-    settings.DEBUG = False
-    settings.API_THROTTLE_RATE = ""
-    # Static files straight from the app folders, as in development (no collectstatic step).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server = None
-    try:
+    with test_database():
         user, article_id, free = load()
-        shared = None
-        if connection.vendor == "sqlite":  # an in-memory test database must be shared
-            shared = {"default": connections["default"]}  # the object, not the proxy
-            shared["default"].inc_thread_sharing()
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        if server.error:
-            raise server.error
-        print(f"database: {connection.vendor}; server: Django's live server thread; {CHROMIUM}")
-        measure(f"http://127.0.0.1:{server.port}", user, article_id, free)
-    finally:
-        if server is not None:
-            server.terminate()
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+        with live_server() as base_url:
+            print(f"database: {connection.vendor}; server: Django's live server thread; {CHROMIUM}")
+            measure(base_url, user, article_id, free)
 
 
 if __name__ == "__main__":

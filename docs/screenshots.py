@@ -23,28 +23,16 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.live_site import CHROMIUM, live_server, session_cookie, test_database  # noqa: E402
 from claims.models import Article  # noqa: E402
 
-CHROMIUM = os.environ.get("CLAIMSCOPE_CHROMIUM", "/usr/bin/chromium")
 OUT = ROOT / "docs"
 VIEWPORT = {"width": 1400, "height": 900}
-
-
-def session_cookie(username: str, base_url: str) -> dict:
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    value = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}
 
 
 def photograph(base_url: str, cookie: dict, article_id: int) -> None:
@@ -68,15 +56,7 @@ def photograph(base_url: str, cookie: dict, article_id: int) -> None:
 
 
 def main() -> None:
-    settings.DEBUG = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server = None
-    try:
+    with test_database():
         call_command("load_demo", stdout=StringIO())
         # The page with the most of the demo reviewer's annotations.
         article = (
@@ -86,22 +66,9 @@ def main() -> None:
             .order_by("-n")
             .first()
         )
-        shared = None
-        if connection.vendor == "sqlite":
-            shared = {"default": connections["default"]}  # the object, not the proxy
-            shared["default"].inc_thread_sharing()
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        base_url = f"http://127.0.0.1:{server.port}"
-        cookie = session_cookie("reviewer", base_url)  # before Playwright's event loop runs
-        photograph(base_url, cookie, article.pk)
-    finally:
-        if server is not None:
-            server.terminate()
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+        reviewer = get_user_model().objects.get(username="reviewer")
+        with live_server() as base_url:
+            photograph(base_url, session_cookie(reviewer, base_url), article.pk)
 
 
 if __name__ == "__main__":
