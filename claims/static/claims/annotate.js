@@ -21,6 +21,7 @@ const sentences = sentenceEls.map((el, index) => ({
   text: el.textContent,
 }));
 
+const indexOfElement = new Map(sentenceEls.map((el, index) => [el, index]));
 const highlights = new Highlights({ sentences, tags, username: data.user.username });
 
 // Annotations by a local key; `id` is the server's once it has answered.
@@ -45,10 +46,6 @@ function selection() {
 }
 
 // ---------------------------------------------------------------- drawing
-
-function isShown(ann) {
-  return !ann.deleted;
-}
 
 function draw(ann) {
   for (const i of highlights.sentencesOf(ann)) {
@@ -87,8 +84,7 @@ function showSelection() {
 }
 
 function showProgress() {
-  const mine = [...bySentence.keys()].length;
-  $("progress").textContent = `${mine} / ${sentences.length} sentences tagged`;
+  $("progress").textContent = `${bySentence.size} / ${sentences.length} sentences tagged`;
 }
 
 function say(message, kind = "info") {
@@ -99,18 +95,25 @@ function say(message, kind = "info") {
 
 // ---------------------------------------------------------------- the side panel
 
-function panelInsert(ann) {
+function newItem(ann) {
   const li = document.createElement("li");
   li.className = "item";
   li.dataset.key = ann.key;
   itemEls.set(ann.key, li);
   fillItem(li, ann);
-  const after = [...itemEls.entries()]
-    .filter(([key]) => key !== ann.key)
-    .map(([key, el]) => [annotations.get(key), el])
-    .filter(([other]) => highlights.order(other, ann) > 0)
-    .sort(([a], [b]) => highlights.order(a, b))[0];
-  listEl.insertBefore(li, after ? after[1] : null);
+  return li;
+}
+
+function panelInsert(ann) {
+  // Before the first item that comes after it in document order: one pass, no sort.
+  let next = null;
+  for (const [key, el] of itemEls) {
+    const other = annotations.get(key);
+    if (highlights.order(other, ann) > 0 && (!next || highlights.order(other, next.ann) < 0)) {
+      next = { ann: other, el };
+    }
+  }
+  listEl.insertBefore(newItem(ann), next ? next.el : null);
   panelCounts();
 }
 
@@ -547,7 +550,7 @@ function pointOffset(node, offset, fallback, side) {
   if (!host || host.closest("#document") !== docEl || node.nodeType !== Node.TEXT_NODE) {
     return side === "start" ? fallback.start : fallback.end;
   }
-  const sentence = sentences[sentenceEls.indexOf(host)];
+  const sentence = sentences[indexOfElement.get(host)];
   let units = 0;
   const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
   for (let text = walker.nextNode(); text && text !== node; text = walker.nextNode()) {
@@ -572,7 +575,7 @@ function onClick(event) {
   }
   const el = event.target.closest(".s");
   if (!el || !window.getSelection().isCollapsed) return;
-  selectSentence(sentenceEls.indexOf(el), event.shiftKey);
+  selectSentence(indexOfElement.get(el), event.shiftKey);
 }
 
 // ---------------------------------------------------------------- loading and views
@@ -608,7 +611,7 @@ function showAll(rows) {
   itemEls.clear();
   for (const ann of unsaved) annotations.set(ann.key, ann);
   for (const row of rows) remember(row);
-  const ordered = [...annotations.values()].filter(isShown).sort(highlights.order);
+  const ordered = [...annotations.values()].filter((ann) => !ann.deleted).sort(highlights.order);
   const touched = new Set();
   for (const ann of ordered) {
     for (const i of highlights.sentencesOf(ann)) {
@@ -617,17 +620,10 @@ function showAll(rows) {
       touched.add(i);
     }
   }
-  for (const el of docEl.querySelectorAll(".s.tagged, .s:has(.chip)")) touched.add(sentenceEls.indexOf(el));
+  for (const el of docEl.querySelectorAll(".s.tagged, .s:has(.chip)")) touched.add(indexOfElement.get(el));
   redrawSentences(touched);
   const fragment = document.createDocumentFragment();
-  for (const ann of ordered) {
-    const li = document.createElement("li");
-    li.className = "item";
-    li.dataset.key = ann.key;
-    itemEls.set(ann.key, li);
-    fillItem(li, ann);
-    fragment.append(li);
-  }
+  for (const ann of ordered) fragment.append(newItem(ann));
   listEl.replaceChildren(fragment);
   panelCounts();
 }
