@@ -36,6 +36,12 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="articles"
     )
+    adjudicated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor finished deciding its final tags."
+    )
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +146,9 @@ class Annotation(models.Model):
         related_name="annotations",
         db_index=False,
     )
+    # A final annotation is one an editor accepted in adjudication: a whole sentence, one per
+    # sentence and tag, authored by that editor. Review annotations are everyone else's work.
+    final = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,17 +161,121 @@ class Annotation(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["article", "start", "end", "tag", "author"],
+                condition=Q(final=False),
                 name="annotation_unique_span_tag_author",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "tag"],
+                condition=Q(final=True),
+                name="annotation_unique_final_span_tag",
             ),
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
-            models.Index(fields=["tag", "article"], name="annotation_tag_article_idx"),
+            # The counting indexes cover review annotations only, which is what counts ask for:
+            # PostgreSQL then still counts straight off them.
+            models.Index(
+                fields=["tag", "article"], condition=Q(final=False), name="annotation_rev_tag_idx"
+            ),
             # Leads with author for a reviewer's own annotations; with tag last it also lets
             # counts per author and tag run off the index alone.
-            models.Index(fields=["author", "article", "tag"], name="annotation_author_art_tag_idx"),
+            models.Index(
+                fields=["author", "article", "tag"],
+                condition=Q(final=False),
+                name="annotation_rev_author_idx",
+            ),
             models.Index(fields=["created_at"], name="annotation_created_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.tag_id} on {self.article_id}[{self.start}:{self.end}]"
+
+
+class Assignment(models.Model):
+    """An editor asked a reviewer to review an article; `done_at` is set when they say so."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "reviewer__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reviewer"], name="assignment_unique_article_reviewer"
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "article"], name="assignment_reviewer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.reviewer_id}"
+
+
+class Decision(models.Model):
+    """An editor's verdict on one tag for one sentence: accepted ones are the final annotations."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="decisions")
+    sentence = models.PositiveIntegerField(help_text="The sentence's index in the article.")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="decisions")
+    accepted = models.BooleanField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "sentence", "tag__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "sentence", "tag"], name="decision_unique_sentence_tag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "accepted" if self.accepted else "rejected"
+        return f"{self.tag_id} on {self.article_id}#{self.sentence} {verdict}"
+
+
+class Event(models.Model):
+    """One step in an article's history: an annotation made, changed or deleted, a tag accepted
+    or rejected in adjudication, an assignment. Never updated, and it outlives the annotation
+    it names (`annotation_id` is a plain number, not a foreign key)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        ADJUDICATED = "adjudicated", "Adjudication finished"
+        ASSIGNED = "assigned", "Assigned"
+        UNASSIGNED = "unassigned", "Unassigned"
+        REVIEW_DONE = "review_done", "Review done"
+        REVIEW_REOPENED = "review_reopened", "Review reopened"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    annotation_id = models.PositiveBigIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    # What the step was about: an annotation's fields ({"tag", "note", "start", "end", ...});
+    # for a change, {"before": {...}, "after": {...}} of the fields that changed.
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["article", "id"], name="event_article_idx"),
+            models.Index(fields=["annotation_id", "id"], name="event_annotation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.article_id} by {self.actor_id}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -17,11 +18,24 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404
 
-from claims.models import EDITOR, READER, REVIEWER, ROLE_GROUPS, Annotation, Article, Sentence, Tag
+from claims.models import (
+    EDITOR,
+    READER,
+    REVIEWER,
+    ROLE_GROUPS,
+    Annotation,
+    Article,
+    Assignment,
+    Decision,
+    Event,
+    Sentence,
+    Tag,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -59,17 +73,28 @@ def article_list(*, search: str = "", user: User | None = None) -> QuerySet[Arti
 
 
 def article_rows(
-    *, user: User, search: str = "", status: str = "", tag: str = "", publisher: str = ""
+    *,
+    user: User,
+    search: str = "",
+    status: str = "",
+    tag: str = "",
+    publisher: str = "",
+    assigned: bool = False,
 ) -> QuerySet[Article]:
-    """The article list page: `article_list` narrowed by status, publisher and a tag the user
-    can see on it, with the user's own annotation count and the time of the last change to the
-    article or to an annotation the user may see."""
+    """The article list page: `article_list` narrowed by status, publisher, a tag the user
+    can see on it and (with `assigned`) the user's assignments, with the user's own annotation
+    count, their assignment (open, done or none) and the time of the last change to the article
+    or to an annotation the user may see. Articles assigned to the user and not yet done come
+    first, then those done, then the rest, each newest first."""
     articles = article_list(search=search, user=user)
     if status:
         articles = articles.filter(status=status)
     if publisher:
         articles = articles.filter(publisher=publisher)
     visible = annotations_visible_to(user)
+    mine = Assignment.objects.filter(article=OuterRef("pk"), reviewer_id=user.pk)
+    if assigned:
+        articles = articles.filter(Exists(mine))
     if tag:
         articles = articles.filter(
             Exists(visible.filter(article=OuterRef("pk"), tag__slug=tag).order_by())
@@ -78,9 +103,18 @@ def article_rows(
         visible.filter(article=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
     )
     return articles.annotate(
-        mine_count=_count_of(Annotation.objects.filter(author_id=user.pk)),
+        mine_count=_count_of(Annotation.objects.filter(author_id=user.pk, final=False)),
         last_activity=Greatest("updated_at", Coalesce(Subquery(last_change), "updated_at")),
-    )
+        assignment=Case(
+            When(Exists(mine.filter(done_at__isnull=True)), then=Value(ASSIGNMENT_OPEN)),
+            When(Exists(mine), then=Value(ASSIGNMENT_DONE)),
+            default=Value(ASSIGNMENT_NONE),
+        ),
+    ).order_by("assignment", "-created_at", "-id")
+
+
+# How the list sorts a user's assignment on an article: open ones first.
+ASSIGNMENT_OPEN, ASSIGNMENT_DONE, ASSIGNMENT_NONE = 0, 1, 2
 
 
 def article_publishers() -> list[str]:
@@ -152,24 +186,33 @@ def article_blocks(*, article: Article) -> list[Block]:
 
 def article_reviewers(*, article: Article) -> list[str]:
     """The usernames of everyone who has annotated the article."""
-    authors = Annotation.objects.filter(article=article).order_by("author__username")
+    authors = Annotation.objects.filter(article=article, final=False).order_by("author__username")
     return list(authors.values_list("author__username", flat=True).distinct())
 
 
-def annotations_visible_to(user: User) -> QuerySet[Annotation]:
-    """Editors and readers see every annotation; a reviewer sees their own; others nothing."""
-    annotations = Annotation.objects.all()
+def annotations_visible_to(user: User, *, final: bool = False) -> QuerySet[Annotation]:
+    """Review annotations (or, with `final`, the final ones) the user may see. Editors and
+    readers see all. A reviewer sees their own review annotations, never another reviewer's,
+    and the final annotations of articles whose adjudication is finished."""
+    return Annotation.objects.filter(_visible(user, final=final))
+
+
+def _visible(user: User, *, final: bool) -> Q:
+    layer = Q(final=final)
     if user_sees_all_annotations(user):
-        return annotations
+        return layer
     if REVIEWER in user_roles(user):
-        return annotations.filter(author_id=user.pk)
-    return annotations.none()
+        if final:
+            return layer & Q(article__adjudicated_at__isnull=False)
+        return layer & Q(author_id=user.pk)
+    return Q(pk__in=[])
 
 
 def annotation_get(*, user: User, pk: Any) -> Annotation:
-    """An annotation the user may see, or 404 (another reviewer's work does not exist for you)."""
+    """An annotation the user may see, review or final, or 404 (another reviewer's work does
+    not exist for you)."""
     rows = (
-        annotations_visible_to(user)
+        Annotation.objects.filter(_visible(user, final=False) | _visible(user, final=True))
         .select_related("tag", "author", "article")
         .defer("article__text")
     )
@@ -179,9 +222,12 @@ def annotation_get(*, user: User, pk: Any) -> Annotation:
 def tag_list(*, user: User) -> QuerySet[Tag]:
     """The vocabulary, each tag with the number of annotations the user may see."""
     if user_sees_all_annotations(user):
-        counted = Count("annotations")
+        counted = Count("annotations", filter=Q(annotations__final=False))
     elif REVIEWER in user_roles(user):
-        counted = Count("annotations", filter=Q(annotations__author_id=user.pk))
+        counted = Count(
+            "annotations",
+            filter=Q(annotations__author_id=user.pk, annotations__final=False),
+        )
     else:
         counted = Value(0, output_field=IntegerField())
     return Tag.objects.annotate(annotation_count=counted).order_by("order", "name")
@@ -288,12 +334,15 @@ class ReportFilters:
     created_after: date | None = None  # annotations made on or after this day
     created_before: date | None = None  # ... and on or before this one
     article_id: int | None = None
+    final: bool = False  # the final (adjudicated) annotations instead of the reviewers'
 
 
 def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annotation]:
     """The annotations a report or export covers: those the user may see, narrowed by
     `filters`, in document order per article. Reviewers only ever get their own."""
-    rows = annotations_visible_to(user).filter(_article_conditions(filters, via="article__"))
+    rows = annotations_visible_to(user, final=filters.final).filter(
+        _article_conditions(filters, via="article__")
+    )
     if filters.tags:
         rows = rows.filter(tag__slug__in=filters.tags)
     if filters.reviewer:
@@ -322,3 +371,181 @@ def _article_conditions(filters: ReportFilters, *, via: str) -> Q:
     if filters.status:
         conditions &= Q(**{f"{via}status": filters.status})
     return conditions
+
+
+# --- Assignments, adjudication and history -------------------------------------------------
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """Editors and readers see every assignment; a reviewer sees their own."""
+    rows = Assignment.objects.select_related("article", "reviewer", "assigned_by").defer(
+        "article__text"
+    )
+    if user_sees_all_annotations(user):
+        return rows.order_by("-assigned_at", "-id")
+    if REVIEWER in user_roles(user):
+        return rows.filter(reviewer_id=user.pk).order_by("-assigned_at", "-id")
+    return rows.none()
+
+
+def assignment_get(*, user: User, pk: Any) -> Assignment:
+    return _found(assignments_visible_to(user), missing=f"There is no assignment {pk}.", pk=pk)
+
+
+def article_assignments(*, article: Article) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(article=article)
+        .select_related("reviewer")
+        .order_by("reviewer__username")
+    )
+
+
+def user_assignment(*, article: Article, user: User) -> Assignment | None:
+    return Assignment.objects.filter(article=article, reviewer_id=user.pk).first()
+
+
+def article_coders(*, article: Article) -> list[str]:
+    """Who reviewed the article, for agreement and adjudication: everyone with a review
+    annotation on it, and every reviewer who marked their review of it done (having tagged
+    nothing, they said "no" to every sentence)."""
+    annotators = Annotation.objects.filter(article=article, final=False).values("author_id")
+    done = Assignment.objects.filter(article=article, done_at__isnull=False).values("reviewer_id")
+    users = Annotation._meta.get_field("author").related_model.objects
+    rows = users.filter(Q(pk__in=annotators) | Q(pk__in=done)).order_by("username")
+    return list(rows.values_list("username", flat=True))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One tag for one sentence, as the reviewers gave it and the editor decided it."""
+
+    tag: str
+    tag_name: str
+    colour: str
+    by: tuple[str, ...]  # the coders who gave it
+    unanimous: bool  # every coder gave it
+    accepted: bool | None  # the editor's decision, None while undecided
+
+
+@dataclass(frozen=True)
+class GridRow:
+    index: int
+    start: int
+    end: int
+    text: str
+    cells: list[tuple[str, list[str]]]  # (coder, the tags they gave), in coder order
+    proposals: list[Proposal]
+    disagreement: bool
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The adjudication grid: every sentence a coder tagged or the editor decided on."""
+
+    coders: list[str]
+    rows: list[GridRow]
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for row in self.rows for p in row.proposals if p.by and p.accepted is None)
+
+    @property
+    def decided(self) -> int:
+        return sum(1 for row in self.rows for p in row.proposals if p.accepted is not None)
+
+    @property
+    def unanimous_pending(self) -> int:
+        return sum(
+            1 for row in self.rows for p in row.proposals if p.unanimous and p.accepted is None
+        )
+
+    @property
+    def disagreements(self) -> int:
+        return sum(1 for row in self.rows if row.disagreement)
+
+
+def adjudication_grid(*, article: Article) -> Grid:
+    """Which coder gave which sentence which tag (a tag covers every sentence its span
+    overlaps), with the editor's decisions, in five queries whatever the article's size."""
+    coders = article_coders(article=article)
+    votes = _sentence_votes(article)
+    decisions = {
+        (index, slug): accepted
+        for index, slug, accepted in Decision.objects.filter(article=article).values_list(
+            "sentence", "tag__slug", "accepted"
+        )
+    }
+    indexes = {index for index, _ in votes} | {index for index, _ in decisions}
+    sentences = article_sentences(article=article).filter(index__in=indexes)
+    tags = {tag.slug: tag for tag in Tag.objects.all()}
+    rows = [
+        _grid_row(sentence, coders=coders, votes=votes, decisions=decisions, tags=tags)
+        for sentence in sentences.only("index", "start", "end", "text")
+    ]
+    return Grid(coders=coders, rows=rows)
+
+
+def _sentence_votes(article: Article) -> dict[tuple[int, str], set[str]]:
+    """(sentence index, tag slug) -> the usernames of the coders who gave it."""
+    rows = (
+        Sentence.objects.filter(
+            article=article,
+            article__annotations__final=False,
+            article__annotations__start__lt=F("end"),
+            article__annotations__end__gt=F("start"),
+        )
+        .order_by()
+        .values_list(
+            "index", "article__annotations__tag__slug", "article__annotations__author__username"
+        )
+        .distinct()
+    )
+    votes: dict[tuple[int, str], set[str]] = {}
+    for index, slug, username in rows:
+        votes.setdefault((index, slug), set()).add(username)
+    return votes
+
+
+def _grid_row(
+    sentence: Sentence,
+    *,
+    coders: list[str],
+    votes: dict[tuple[int, str], set[str]],
+    decisions: dict[tuple[int, str], bool],
+    tags: dict[str, Tag],
+) -> GridRow:
+    slugs = {slug for index, slug in (*votes, *decisions) if index == sentence.index}
+    ordered = sorted(slugs, key=lambda slug: (tags[slug].order, tags[slug].name))
+    proposals = []
+    for slug in ordered:
+        by = tuple(c for c in coders if c in votes.get((sentence.index, slug), ()))
+        proposals.append(
+            Proposal(
+                tag=slug,
+                tag_name=tags[slug].name,
+                colour=tags[slug].colour,
+                by=by,
+                unanimous=bool(by) and len(by) == len(coders),
+                accepted=decisions.get((sentence.index, slug)),
+            )
+        )
+    cells = [(c, [p.tag for p in proposals if c in p.by]) for c in coders]
+    return GridRow(
+        index=sentence.index,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        cells=cells,
+        proposals=proposals,
+        disagreement=any(p.by and not p.unanimous for p in proposals),
+    )
+
+
+def article_events(*, article: Article) -> QuerySet[Event]:
+    """The article's history, oldest first."""
+    return Event.objects.filter(article=article).select_related("actor").order_by("id")
+
+
+def annotation_events(*, annotation_id: int) -> QuerySet[Event]:
+    """Everything that happened to one annotation, also after it was deleted."""
+    return Event.objects.filter(annotation_id=annotation_id).select_related("actor").order_by("id")

@@ -12,13 +12,24 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
-from claims.models import Annotation, Article, Sentence, Tag
+from claims.models import (
+    REVIEWER,
+    Annotation,
+    Article,
+    Assignment,
+    Decision,
+    Event,
+    Sentence,
+    Tag,
+)
+from claims.selectors import adjudication_grid
 
 TITLE_MAX = 300
 
@@ -285,6 +296,7 @@ def _same_annotation(annotation: Annotation, *, tag: Tag) -> int | None:
             end=annotation.end,
             tag=tag,
             author_id=annotation.author_id,
+            final=False,
         )
         .values_list("pk", flat=True)
         .first()
@@ -342,6 +354,16 @@ def _annotations_insert(
     }
     with transaction.atomic():
         created = Annotation.objects.bulk_create(annotations, batch_size=1000)
+        _events_record(
+            Event(
+                article_id=a.article_id,
+                annotation_id=a.pk,
+                actor_id=a.author_id,
+                kind=Event.Kind.CREATED,
+                data=annotation_snapshot(a),
+            )
+            for a in created
+        )
         if new:
             Article.objects.filter(pk__in=new, status=Article.Status.NEW).update(
                 status=Article.Status.IN_REVIEW
@@ -379,7 +401,7 @@ class _DraftContext:
         existing = {}
         if with_existing:
             rows = (
-                Annotation.objects.filter(author=author, article_id__in=article_ids)
+                Annotation.objects.filter(author=author, article_id__in=article_ids, final=False)
                 .order_by()
                 .values_list("article_id", "start", "end", "tag_id", "id")
             )
@@ -488,30 +510,348 @@ def _annotation_for_span(
 def annotation_update(
     *, annotation: Annotation, tag: str | None = None, note: str | None = None
 ) -> Annotation:
-    """Change an annotation's tag and/or note; its span never moves."""
-    changed = []
-    if tag is not None and tag != annotation.tag.slug:
-        new_tag = _tag_for_new_annotation(Tag.objects.filter(slug=tag).first(), slug=tag)
-        clash = _same_annotation(annotation, tag=new_tag)
-        if clash is not None:
-            raise DuplicateAnnotationError(clash)
-        annotation.tag = new_tag
-        changed.append("tag")
-    if note is not None:
-        annotation.note = _note_checked(note)
-        changed.append("note")
-    if changed:
-        try:
-            with transaction.atomic():
-                annotation.save(update_fields=[*changed, "updated_at"])
-        except IntegrityError:
-            raise DuplicateAnnotationError(None) from None
+    """Change an annotation's tag and/or note; its span never moves. The change is recorded
+    with what it replaced."""
+    _review_layer_only(annotation)
+    with transaction.atomic():
+        # Lock the row so the history's "before" is what this change replaced.
+        stored = Annotation.objects.select_for_update().select_related("tag").get(pk=annotation.pk)
+        before = annotation_snapshot(stored)
+        changed = []
+        if tag is not None and tag != stored.tag.slug:
+            new_tag = _tag_for_new_annotation(Tag.objects.filter(slug=tag).first(), slug=tag)
+            clash = _same_annotation(stored, tag=new_tag)
+            if clash is not None:
+                raise DuplicateAnnotationError(clash)
+            stored.tag = new_tag
+            changed.append("tag")
+        if note is not None:
+            stored.note = _note_checked(note)
+            changed.append("note")
+        if changed:
+            try:
+                with transaction.atomic():
+                    stored.save(update_fields=[*changed, "updated_at"])
+            except IntegrityError:
+                raise DuplicateAnnotationError(None) from None
+            _change_record(stored, before=before)
+    annotation.tag, annotation.note, annotation.updated_at = (
+        stored.tag,
+        stored.note,
+        stored.updated_at,
+    )
     return annotation
 
 
+def _change_record(annotation: Annotation, *, before: dict[str, Any]) -> None:
+    after = annotation_snapshot(annotation)
+    fields = [field for field in after if after[field] != before[field]]
+    if fields:
+        _events_record(
+            [
+                Event(
+                    article_id=annotation.article_id,
+                    annotation_id=annotation.pk,
+                    actor_id=annotation.author_id,
+                    kind=Event.Kind.CHANGED,
+                    data={
+                        "before": {field: before[field] for field in fields},
+                        "after": {field: after[field] for field in fields},
+                    },
+                )
+            ]
+        )
+
+
 def annotation_delete(*, annotation: Annotation) -> None:
+    """Delete an annotation; its history stays, ending with what it was when deleted."""
+    _review_layer_only(annotation)
     with transaction.atomic():
-        annotation.delete()
+        deleted, _ = Annotation.objects.filter(pk=annotation.pk).delete()
+        if deleted:  # a request that lost a race with another delete records nothing
+            _events_record(
+                [
+                    Event(
+                        article_id=annotation.article_id,
+                        annotation_id=annotation.pk,
+                        actor_id=annotation.author_id,
+                        kind=Event.Kind.DELETED,
+                        data=annotation_snapshot(annotation),
+                    )
+                ]
+            )
+
+
+def _review_layer_only(annotation: Annotation) -> None:
+    if annotation.final:
+        raise AnnotationRejected(
+            "non_field_errors",
+            "A final annotation changes only through adjudication.",
+            code="final",
+        )
+
+
+def annotation_snapshot(annotation: Annotation) -> dict[str, Any]:
+    """What the history keeps of an annotation: enough to show it after it is deleted."""
+    return {
+        "tag": annotation.tag.slug,
+        "note": annotation.note,
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": annotation.quote,
+        "final": annotation.final,
+    }
+
+
+def _events_record(events) -> None:
+    Event.objects.bulk_create(events, batch_size=1000)
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+
+class AssignmentRejected(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def assignments_create(
+    *, articles: list[Article], reviewers: list[AbstractBaseUser], editor: AbstractBaseUser
+) -> list[Assignment]:
+    """Assign every article to every reviewer; pairs already assigned are left as they are.
+    Returns the new assignments."""
+    not_reviewers = [
+        user.get_username() for user in reviewers if not user.groups.filter(name=REVIEWER).exists()
+    ]
+    if not_reviewers:
+        raise AssignmentRejected(
+            "reviewers", f"Not a reviewer: {', '.join(sorted(not_reviewers))}."
+        )
+    wanted = {(article.pk, user.pk) for article in articles for user in reviewers}
+    with transaction.atomic():
+        taken = set(
+            Assignment.objects.filter(article__in=articles, reviewer__in=reviewers).values_list(
+                "article_id", "reviewer_id"
+            )
+        )
+        new = [
+            Assignment(article_id=a, reviewer_id=r, assigned_by=editor)
+            for a, r in sorted(wanted - taken)
+        ]
+        # A concurrent identical request may insert some first: the constraint keeps one.
+        Assignment.objects.bulk_create(new, ignore_conflicts=True)
+        _events_record(
+            Event(
+                article_id=a.article_id,
+                actor=editor,
+                kind=Event.Kind.ASSIGNED,
+                data={"reviewer": _username(a.reviewer_id, reviewers)},
+            )
+            for a in new
+        )
+    return new
+
+
+def _username(pk: int, users: list[AbstractBaseUser]) -> str:
+    return next(user.get_username() for user in users if user.pk == pk)
+
+
+def assignment_delete(*, assignment: Assignment, editor: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        deleted, _ = Assignment.objects.filter(pk=assignment.pk).delete()
+        if deleted:
+            _events_record(
+                [
+                    Event(
+                        article_id=assignment.article_id,
+                        actor=editor,
+                        kind=Event.Kind.UNASSIGNED,
+                        data={"reviewer": assignment.reviewer.get_username()},
+                    )
+                ]
+            )
+
+
+def assignment_mark(*, assignment: Assignment, done: bool, user: AbstractBaseUser) -> Assignment:
+    """A reviewer says their review of the article is done (or not done after all)."""
+    if done == (assignment.done_at is not None):
+        return assignment
+    with transaction.atomic():
+        assignment.done_at = timezone.now() if done else None
+        assignment.save(update_fields=["done_at"])
+        kind = Event.Kind.REVIEW_DONE if done else Event.Kind.REVIEW_REOPENED
+        reviewer = assignment.reviewer.get_username()
+        _events_record(
+            [
+                Event(
+                    article_id=assignment.article_id,
+                    actor=user,
+                    kind=kind,
+                    data={"reviewer": reviewer},
+                )
+            ]
+        )
+    return assignment
+
+
+# --- Adjudication ---------------------------------------------------------------------------
+
+
+class AdjudicationRejected(ValueError):
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.message, self.code = field, message, code
+
+
+def decision_make(
+    *, article: Article, sentence: int, tag: str, accept: bool, editor: AbstractBaseUser
+) -> Decision:
+    """Accept or reject one tag for one sentence. Accepting stores the final annotation (the
+    whole sentence, with the reviewers' notes on it); rejecting removes it. Deciding the same
+    way twice changes nothing and records nothing."""
+    with transaction.atomic():
+        _article_locked(article)
+        return _decide(article=article, sentence=sentence, tag=tag, accept=accept, editor=editor)
+
+
+def decisions_accept_unanimous(*, article: Article, editor: AbstractBaseUser) -> list[Decision]:
+    """Accept, in one step, every undecided tag that every reviewer of the article gave."""
+    with transaction.atomic():
+        _article_locked(article)
+        grid = adjudication_grid(article=article)
+        return [
+            _decide(
+                article=article,
+                sentence=row.index,
+                tag=proposal.tag,
+                accept=True,
+                editor=editor,
+                unanimous=True,
+            )
+            for row in grid.rows
+            for proposal in row.proposals
+            if proposal.unanimous and proposal.accepted is None
+        ]
+
+
+def adjudication_finish(*, article: Article, editor: AbstractBaseUser) -> Article:
+    """Close the adjudication: every proposed tag must have a decision. The article becomes
+    reviewed, and its reviewers may now see the final tags."""
+    with transaction.atomic():
+        _article_locked(article)
+        pending = adjudication_grid(article=article).pending
+        if pending:
+            raise AdjudicationRejected(
+                "non_field_errors",
+                f"{pending} proposed tag(s) still wait for a decision.",
+                code="pending",
+            )
+        now = timezone.now()
+        Article.objects.filter(pk=article.pk).update(
+            adjudicated_at=now,
+            adjudicated_by=editor,
+            status=Article.Status.REVIEWED,
+            updated_at=now,
+        )
+        _events_record([Event(article_id=article.pk, actor=editor, kind=Event.Kind.ADJUDICATED)])
+    article.refresh_from_db(fields=["adjudicated_at", "adjudicated_by", "status", "updated_at"])
+    return article
+
+
+def _article_locked(article: Article) -> None:
+    """Adjudication steps on one article run one at a time: each holds the article's row."""
+    Article.objects.select_for_update().only("pk").get(pk=article.pk)
+
+
+def _decide(
+    *,
+    article: Article,
+    sentence: int,
+    tag: str,
+    accept: bool,
+    editor: AbstractBaseUser,
+    unanimous: bool = False,
+) -> Decision:
+    span = Sentence.objects.filter(article=article, index=sentence).first()
+    if span is None:
+        count = Sentence.objects.filter(article=article).count()
+        raise AdjudicationRejected(
+            "sentence",
+            f"Article {article.pk} has no sentence {sentence}: its {count} sentences are "
+            f"numbered 0 to {count - 1}.",
+            code="out_of_range",
+        )
+    chosen = Tag.objects.filter(slug=tag).first()
+    if chosen is None:
+        raise AdjudicationRejected("tag", f"There is no tag “{tag}”.", code="does_not_exist")
+    decision = Decision.objects.filter(article=article, sentence=sentence, tag=chosen).first()
+    if decision is not None and decision.accepted == accept:
+        return decision
+    if decision is None:
+        decision = Decision(article=article, sentence=sentence, tag=chosen)
+    decision.accepted, decision.decided_by = accept, editor
+    decision.save()
+    final = _final_set(article=article, span=span, tag=chosen, accept=accept, editor=editor)
+    data = {"sentence": sentence, "tag": chosen.slug, "start": span.start, "end": span.end}
+    if unanimous:
+        data["unanimous"] = True
+    _events_record(
+        [
+            Event(
+                article_id=article.pk,
+                annotation_id=final,
+                actor=editor,
+                kind=Event.Kind.ACCEPTED if accept else Event.Kind.REJECTED,
+                data=data,
+            )
+        ]
+    )
+    return decision
+
+
+def _final_set(
+    *, article: Article, span: Sentence, tag: Tag, accept: bool, editor: AbstractBaseUser
+) -> int | None:
+    """Store or remove the final annotation for a sentence and tag; its id."""
+    existing = Annotation.objects.filter(
+        article=article, start=span.start, end=span.end, tag=tag, final=True
+    ).first()
+    if not accept:
+        if existing is not None:
+            existing.delete()
+            return existing.pk
+        return None
+    if existing is not None:
+        return existing.pk
+    text = Article.objects.values_list("text", flat=True).get(pk=article.pk)
+    final = Annotation(
+        article_id=article.pk,
+        start=span.start,
+        end=span.end,
+        quote=span.text,
+        prefix=text[max(0, span.start - CONTEXT_CHARS) : span.start],
+        suffix=text[span.end : span.end + CONTEXT_CHARS],
+        tag=tag,
+        note=_reviewers_notes(article=article, span=span, tag=tag),
+        author=editor,
+        final=True,
+    )
+    final.save()
+    return final.pk
+
+
+def _reviewers_notes(*, article: Article, span: Sentence, tag: Tag) -> str:
+    """The notes reviewers left on this tag over this sentence, each under their name."""
+    notes = (
+        Annotation.objects.filter(
+            article=article, tag=tag, final=False, start__lt=span.end, end__gt=span.start
+        )
+        .exclude(note="")
+        .order_by("author__username", "start")
+        .values_list("author__username", "note")
+    )
+    return "\n".join(f"{author}: {note}" for author, note in notes)[:NOTE_MAX_CHARS]
 
 
 # --- Vocabulary -----------------------------------------------------------------------------
