@@ -134,9 +134,7 @@ def _agreement(scope: _Scope, units_by_tag: dict[int, list[dict[str, Any]]]) -> 
 
 
 def _scope(conditions: Q) -> _Scope:
-    coders = {
-        pk: names for pk, names in _coders_per_article(conditions).items() if len(names) >= 2
-    }
+    coders = {pk: names for pk, names in _coders_per_article(conditions).items() if len(names) >= 2}
     sentences = _sentences_per_article(conditions)
     return _Scope(coders=coders, sentences={pk: sentences.get(pk, 0) for pk in coders})
 

@@ -1,13 +1,12 @@
 """The REST API under /api/v1/: thin views that check input shape, then call services and
 selectors. The browser UI uses exactly these endpoints."""
 
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseNotModified
+from django.http import Http404, HttpResponseNotModified
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -156,10 +155,11 @@ def _upload_from(data: dict[str, Any]) -> services.Upload:
 
 
 class ArticleDetailView(GenericAPIView):
-    """One article with its full text; editors change its metadata or delete it, reviewers
-    may set its status (marking it reviewed)."""
+    """One article with its full text; editors change its metadata and status or delete it.
+    (Reviewers mark their own review done on their assignment; adjudication makes an article
+    reviewed.)"""
 
-    roles = {"GET": EVERY_ROLE, "PATCH": ANNOTATORS, "DELETE": EDITORS}
+    roles = {"GET": EVERY_ROLE, "PATCH": EDITORS, "DELETE": EDITORS}
     serializer_class = ArticleDetailSerializer
 
     @extend_schema(operation_id="articles_retrieve")
@@ -174,12 +174,6 @@ class ArticleDetailView(GenericAPIView):
     )
     def patch(self, request: Request, article_id: int) -> Response:
         article = selectors.article_detail(user=request.user, pk=article_id)
-        fields = set(request.data) if isinstance(request.data, Mapping) else set()
-        if fields - {"status"} and not selectors.user_roles(request.user) & EDITORS:
-            raise PermissionDenied(
-                "Reviewers may set an article's status; only editors change its title, "
-                "publisher or URL."
-            )
         changes = _valid(ArticleUpdateSerializer, request, partial=True)
         if "url" in changes:
             changes["source_url"] = changes.pop("url")
@@ -276,6 +270,24 @@ class TagDetailView(GenericAPIView):
 
 # --- Annotations ------------------------------------------------------------------------------
 
+FINAL_PARAMETER = OpenApiParameter(
+    "final",
+    bool,
+    required=False,
+    description="`true`: the final annotations editors accepted in adjudication instead of the "
+    "reviewers' annotations (the default). Reviewers see final ones once an article's "
+    "adjudication is finished.",
+)
+
+
+def wants_final(request: Request) -> bool:
+    """The `final` query parameter: which layer of annotations a list or count covers."""
+    raw = request.query_params.get("final", "false").strip().lower()
+    if raw not in {"true", "1", "false", "0", ""}:
+        raise _rejected("final", f"“{raw}” is not true or false.")
+    return raw in {"true", "1"}
+
+
 W3C_PARAMETER = OpenApiParameter(
     "format",
     str,
@@ -315,15 +327,16 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
     pagination_class = OrderedCursorPagination
 
     def get_queryset(self):
+        final = wants_final(self.request)
         return (
-            selectors.annotations_visible_to(self.request.user)
+            selectors.annotations_visible_to(self.request.user, final=final)
             .select_related("tag", "author")
             .only(*ANNOTATION_LIST_FIELDS)
         )
 
     @extend_schema(
         operation_id="annotations_list",
-        parameters=[W3C_PARAMETER],
+        parameters=[W3C_PARAMETER, FINAL_PARAMETER],
         responses={
             (200, "application/json"): AnnotationSerializer(many=True),
             (200, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
@@ -505,6 +518,8 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         changes = _valid(AnnotationUpdateSerializer, request, partial=True)
         try:
             services.annotation_update(annotation=annotation, **changes)
+        except Annotation.DoesNotExist:
+            raise Http404(f"There is no annotation {annotation_id}.") from None
         except services.DuplicateAnnotationError as error:
             return _conflict(error)
         except services.AnnotationRejected as error:
@@ -524,6 +539,11 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
 
     def _own(self, request: Request, annotation_id: int) -> Annotation:
         annotation = selectors.annotation_get(user=request.user, pk=annotation_id)
+        if annotation.final:
+            raise PermissionDenied(
+                "A final annotation changes only through adjudication: accept or reject the "
+                "tag on the article's adjudication page."
+            )
         if annotation.author_id != request.user.pk:
             raise PermissionDenied("Only its author may change or delete an annotation.")
         expected = _etags(request.headers.get("If-Match", ""))
@@ -560,7 +580,7 @@ class TagCountsView(GenericAPIView):
     renderer_classes = [JSONRenderer, TagCountsCSVRenderer, BrowsableAPIRenderer]
 
     def get_queryset(self):
-        return selectors.annotations_visible_to(self.request.user)
+        return selectors.annotations_visible_to(self.request.user, final=wants_final(self.request))
 
     @extend_schema(
         operation_id="stats_tags",
@@ -574,6 +594,7 @@ class TagCountsView(GenericAPIView):
                 + ". Default `tag`.",
             ),
             OpenApiParameter("format", str, enum=["json", "csv"], required=False),
+            FINAL_PARAMETER,
         ],
         responses={
             (200, "application/json"): TagCountsSerializer,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from claims.models import Annotation, Article, Sentence, Tag
+from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 from claims.selectors import GROUP_BY_KEYS
 from claims.services import NOTE_MAX_CHARS, TITLE_MAX
 
@@ -40,6 +40,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "sentence_count",
             "annotation_count",
             "created_by",
+            "adjudicated_at",
             "created_at",
             "updated_at",
         ]
@@ -171,6 +172,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "suffix": annotation.suffix,
             "note": annotation.note,
             "author": annotation.author.get_username(),
+            "final": annotation.final,
             "created_at": _timestamp(annotation.created_at),
             "updated_at": _timestamp(annotation.updated_at),
         }
@@ -188,10 +190,14 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "suffix",
             "note",
             "author",
+            "final",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "final": {"help_text": "An editor's adjudicated annotation rather than a review."}
+        }
 
 
 def _timestamp(value: datetime) -> str:
@@ -272,3 +278,156 @@ class TagCountRowSerializer(serializers.Serializer):
 class TagCountsSerializer(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.ChoiceField(choices=GROUP_BY_KEYS))
     results = TagCountRowSerializer(many=True)
+
+
+# --- Assignments ------------------------------------------------------------------------------
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    done = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "article",
+            "article_title",
+            "reviewer",
+            "assigned_by",
+            "assigned_at",
+            "done",
+            "done_at",
+        ]
+        read_only_fields = fields
+
+    def get_done(self, assignment: Assignment) -> bool:
+        return assignment.done_at is not None
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    articles = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+    )
+    reviewers = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        allow_empty=False,
+        max_length=50,
+        help_text="Usernames of reviewers.",
+    )
+
+
+class AssignmentCreateResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="New assignments; existing pairs are kept.")
+    assignments = AssignmentSerializer(many=True)
+
+
+class AssignmentUpdateSerializer(serializers.Serializer):
+    done = serializers.BooleanField(help_text="The reviewer's review of the article is done.")
+
+
+# --- Adjudication -----------------------------------------------------------------------------
+
+
+class ProposalSerializer(serializers.Serializer):
+    tag = serializers.CharField()
+    tag_name = serializers.CharField()
+    colour = serializers.CharField()
+    by = serializers.ListField(child=serializers.CharField(), help_text="Coders who gave it.")
+    unanimous = serializers.BooleanField()
+    accepted = serializers.BooleanField(allow_null=True, help_text="null while undecided.")
+
+
+class GridCellSerializer(serializers.Serializer):
+    reviewer = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class GridRowSerializer(serializers.Serializer):
+    sentence = serializers.IntegerField(source="index")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    cells = serializers.SerializerMethodField()
+    proposals = ProposalSerializer(many=True)
+    disagreement = serializers.BooleanField()
+
+    def get_cells(self, row) -> list[dict]:
+        return GridCellSerializer(
+            [{"reviewer": coder, "tags": tags} for coder, tags in row.cells], many=True
+        ).data
+
+
+class GridSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    status = serializers.CharField()
+    adjudicated_at = serializers.DateTimeField(allow_null=True)
+    reviewers = serializers.ListField(child=serializers.CharField(), source="coders")
+    pending = serializers.IntegerField(help_text="Proposed tags without a decision.")
+    decided = serializers.IntegerField()
+    unanimous_pending = serializers.IntegerField()
+    disagreements = serializers.IntegerField(help_text="Sentences the reviewers tag differently.")
+    rows = GridRowSerializer(many=True)
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    sentence = serializers.IntegerField(min_value=0, help_text="The sentence's number.")
+    tag = serializers.SlugField(max_length=50)
+    accept = serializers.BooleanField(help_text="true accepts the tag, false rejects it.")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    tag = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "article", "sentence", "tag", "accepted", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class UnanimousResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text="Tags accepted by this request.")
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    data = serializers.JSONField(
+        read_only=True,
+        help_text="The annotation's tag, note, span and quote; for a change, `before` and "
+        "`after` of the fields that changed; for a decision, the sentence and tag.",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["id", "article", "annotation_id", "kind", "kind_label", "actor", "at", "data"]
+        read_only_fields = fields
+
+
+# --- Agreement --------------------------------------------------------------------------------
+
+
+class TagAgreementSerializer(serializers.Serializer):
+    tag = serializers.CharField(help_text="A tag slug; empty for the row pooling every tag.")
+    tag_name = serializers.CharField()
+    units = serializers.IntegerField(help_text="Sentences (sentence-tag pairs when pooled).")
+    positive = serializers.IntegerField(help_text="Units at least one reviewer tagged.")
+    percent_agreement = serializers.FloatField(allow_null=True)
+    cohen_kappa = serializers.FloatField(
+        allow_null=True, help_text="Only with exactly two reviewers; null when undefined."
+    )
+    krippendorff_alpha = serializers.FloatField(allow_null=True, help_text="Nominal.")
+
+
+class AgreementSerializer(serializers.Serializer):
+    articles = serializers.IntegerField(help_text="Articles with two or more reviewers.")
+    sentences = serializers.IntegerField()
+    coders = serializers.ListField(child=serializers.CharField())
+    tags = TagAgreementSerializer(many=True)
+    overall = TagAgreementSerializer(allow_null=True)

@@ -1,0 +1,331 @@
+"""REST endpoints for work shared between reviewers: assignments, adjudication, agreement
+and history. Thin views, as in `claims.api`: shapes checked here, rules in services."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import agreement, selectors, services
+from claims.api import _rejected, _valid
+from claims.models import EDITOR, READER, REVIEWER, Article, Event
+from claims.pagination import OrderedCursorPagination
+from claims.permissions import EDITORS, EVERY_ROLE
+from claims.serializers import (
+    AgreementSerializer,
+    AssignmentCreateResultSerializer,
+    AssignmentCreateSerializer,
+    AssignmentSerializer,
+    AssignmentUpdateSerializer,
+    DecisionCreateSerializer,
+    DecisionSerializer,
+    EventSerializer,
+    GridSerializer,
+    UnanimousResultSerializer,
+)
+
+EDITORS_AND_READERS = frozenset({EDITOR, READER})
+
+# --- Assignments ------------------------------------------------------------------------------
+
+
+class AssignmentPagination(OrderedCursorPagination):
+    orderings = ("-assigned_at", "assigned_at", "-id", "id")
+    default_ordering = "-assigned_at"
+
+
+class AssignmentListView(GenericAPIView):
+    """Who is asked to review what. Reviewers see their own; editors assign articles to
+    reviewers, many of each at once."""
+
+    roles = {"GET": EVERY_ROLE, "POST": EDITORS}
+    serializer_class = AssignmentSerializer
+    pagination_class = AssignmentPagination
+
+    def get_queryset(self):
+        rows = selectors.assignments_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("article", "").isdigit():
+            rows = rows.filter(article_id=int(params["article"]))
+        if params.get("reviewer"):
+            rows = rows.filter(reviewer__username=params["reviewer"])
+        if params.get("done") in {"true", "false"}:
+            rows = rows.filter(done_at__isnull=params["done"] == "false")
+        return rows
+
+    @extend_schema(
+        operation_id="assignments_list",
+        parameters=[
+            OpenApiParameter("article", int, required=False),
+            OpenApiParameter("reviewer", str, required=False, description="A username."),
+            OpenApiParameter("done", bool, required=False),
+        ],
+        responses=AssignmentSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="assignments_create",
+        request=AssignmentCreateSerializer,
+        responses={201: AssignmentCreateResultSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(AssignmentCreateSerializer, request)
+        articles = _articles_named(data["articles"])
+        reviewers = _reviewers_named(data["reviewers"])
+        try:
+            created = services.assignments_create(
+                articles=articles, reviewers=reviewers, editor=request.user
+            )
+        except services.AssignmentRejected as error:
+            raise _rejected(error.field, error.message) from None
+        rows = selectors.assignments_visible_to(request.user).filter(
+            article__in=articles, reviewer__in=reviewers
+        )
+        body = {
+            "created": len(created),
+            "assignments": AssignmentSerializer(rows.order_by("article_id", "id"), many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _articles_named(ids: list[int]) -> list[Article]:
+    found = list(Article.objects.filter(pk__in=ids).only("pk", "title"))
+    missing = sorted(set(ids) - {a.pk for a in found})
+    if missing:
+        raise _rejected(
+            "articles", f"There is no article {', '.join(map(str, missing))}.", "does_not_exist"
+        )
+    return found
+
+
+def _reviewers_named(usernames: list[str]) -> list:
+    users = get_user_model().objects.filter(username__in=usernames)
+    found = list(users.filter(Q(groups__name=REVIEWER)).distinct())
+    unknown = sorted(set(usernames) - {u.get_username() for u in found})
+    if unknown:
+        raise _rejected(
+            "reviewers", f"No reviewer is called {', '.join(unknown)}.", "does_not_exist"
+        )
+    return found
+
+
+class AssignmentDetailView(GenericAPIView):
+    """One assignment. Its reviewer marks it done (or not); editors remove it."""
+
+    roles = {"GET": EVERY_ROLE, "PATCH": EVERY_ROLE, "DELETE": EDITORS}
+    serializer_class = AssignmentSerializer
+
+    @extend_schema(operation_id="assignments_retrieve")
+    def get(self, request: Request, assignment_id: int) -> Response:
+        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(
+        operation_id="assignments_partial_update",
+        request=AssignmentUpdateSerializer,
+        responses=AssignmentSerializer,
+    )
+    def patch(self, request: Request, assignment_id: int) -> Response:
+        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
+        if assignment.reviewer_id != request.user.pk:
+            raise PermissionDenied("Only the assigned reviewer marks their review done.")
+        data = _valid(AssignmentUpdateSerializer, request)
+        services.assignment_mark(assignment=assignment, done=data["done"], user=request.user)
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(operation_id="assignments_destroy", responses={204: None})
+    def delete(self, request: Request, assignment_id: int) -> Response:
+        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
+        services.assignment_delete(assignment=assignment, editor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Adjudication -----------------------------------------------------------------------------
+
+
+def _grid_body(article: Article) -> dict:
+    grid = selectors.adjudication_grid(article=article)
+    return GridSerializer(
+        {
+            "article": article.pk,
+            "status": article.status,
+            "adjudicated_at": article.adjudicated_at,
+            "coders": grid.coders,
+            "pending": grid.pending,
+            "decided": grid.decided,
+            "unanimous_pending": grid.unanimous_pending,
+            "disagreements": grid.disagreements,
+            "rows": grid.rows,
+        }
+    ).data
+
+
+class AdjudicationView(GenericAPIView):
+    """The sentence × reviewer grid of an article's tags, with the editor's decisions."""
+
+    roles = {"GET": EDITORS_AND_READERS}
+    serializer_class = GridSerializer
+
+    @extend_schema(operation_id="adjudication_retrieve")
+    def get(self, request: Request, article_id: int) -> Response:
+        return Response(_grid_body(selectors.article_get(pk=article_id)))
+
+
+class DecisionView(GenericAPIView):
+    """Accept or reject one tag for one sentence. Accepting stores a final annotation."""
+
+    roles = {"POST": EDITORS}
+    serializer_class = DecisionCreateSerializer
+
+    @extend_schema(
+        operation_id="adjudication_decide",
+        request=DecisionCreateSerializer,
+        responses={200: DecisionSerializer, 400: OpenApiResponse(description="Names the problem.")},
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        data = _valid(DecisionCreateSerializer, request)
+        try:
+            decision = services.decision_make(
+                article=article,
+                sentence=data["sentence"],
+                tag=data["tag"],
+                accept=data["accept"],
+                editor=request.user,
+            )
+        except services.AdjudicationRejected as error:
+            raise _rejected(error.field, error.message, error.code) from None
+        return Response(DecisionSerializer(decision).data)
+
+
+class UnanimousView(GenericAPIView):
+    """Accept every undecided tag that all the article's reviewers gave, in one step."""
+
+    roles = {"POST": EDITORS}
+    serializer_class = UnanimousResultSerializer
+
+    @extend_schema(operation_id="adjudication_accept_unanimous", request=None)
+    def post(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        accepted = services.decisions_accept_unanimous(article=article, editor=request.user)
+        return Response({"accepted": len(accepted)})
+
+
+class FinishView(GenericAPIView):
+    """Close the adjudication: the article becomes reviewed and its reviewers see the final
+    tags. Refused (409) while a proposed tag has no decision."""
+
+    roles = {"POST": EDITORS}
+    serializer_class = GridSerializer
+
+    @extend_schema(
+        operation_id="adjudication_finish",
+        request=None,
+        responses={
+            200: GridSerializer,
+            409: OpenApiResponse(description="Some proposed tags have no decision yet."),
+        },
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        try:
+            services.adjudication_finish(article=article, editor=request.user)
+        except services.AdjudicationRejected as error:
+            body = {"detail": error.message, "code": error.code}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(_grid_body(article))
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+class EventPagination(OrderedCursorPagination):
+    orderings = ("id", "-id")
+    default_ordering = "id"
+
+
+class ArticleHistoryView(GenericAPIView):
+    """Every step on an article, oldest first: annotations made, changed and deleted,
+    decisions, assignments."""
+
+    roles = {"GET": EDITORS}
+    serializer_class = EventSerializer
+    pagination_class = EventPagination
+    queryset = Event.objects.none()  # for the schema only
+
+    @extend_schema(operation_id="articles_history", responses=EventSerializer(many=True))
+    def get(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        page = self.paginate_queryset(selectors.article_events(article=article))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+
+class AnnotationHistoryView(GenericAPIView):
+    """Every step of one annotation, oldest first, also once it is deleted."""
+
+    roles = {"GET": EDITORS}
+    serializer_class = EventSerializer
+    pagination_class = None
+    queryset = Event.objects.none()  # for the schema only
+
+    @extend_schema(operation_id="annotations_history", responses=EventSerializer(many=True))
+    def get(self, request: Request, annotation_id: int) -> Response:
+        events = list(selectors.annotation_events(annotation_id=annotation_id))
+        if not events:
+            raise Http404(f"There is no history for annotation {annotation_id}.")
+        return Response(EventSerializer(events, many=True).data)
+
+
+# --- Agreement --------------------------------------------------------------------------------
+
+
+class AgreementView(GenericAPIView):
+    """How far reviewers agree on each tag, sentence by sentence: percent agreement, Cohen's
+    kappa (two reviewers) and Krippendorff's alpha (any number), for one article or every
+    article the filters select."""
+
+    roles = {"GET": EDITORS_AND_READERS}
+    serializer_class = AgreementSerializer
+
+    @extend_schema(
+        operation_id="stats_agreement",
+        parameters=[
+            OpenApiParameter("article", int, required=False),
+            OpenApiParameter("publisher", str, required=False, description="Exact publisher."),
+            OpenApiParameter("status", str, required=False, enum=Article.Status.values),
+            OpenApiParameter(
+                "tag", str, required=False, description="A tag slug; repeat for several."
+            ),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        filters = _agreement_filters(request)
+        figures = agreement.corpus_agreement(filters=filters)
+        return Response(AgreementSerializer(figures).data)
+
+
+def _agreement_filters(request: Request) -> selectors.ReportFilters:
+    params = request.query_params
+    article = params.get("article", "")
+    if article and not article.isdigit():
+        raise _rejected("article", f"“{article}” is not an article id.")
+    if article:
+        selectors.article_get(pk=int(article))
+    article_status = params.get("status", "")
+    if article_status and article_status not in Article.Status.values:
+        choices = ", ".join(Article.Status.values)
+        raise _rejected("status", f"“{article_status}” is not a status ({choices}).")
+    return selectors.ReportFilters(
+        article_id=int(article) if article else None,
+        publisher=params.get("publisher", ""),
+        status=article_status,
+        tags=tuple(params.getlist("tag")),
+    )
