@@ -74,13 +74,6 @@ class _Tally:
     table: TwoByTwo | None
 
 
-def article_coders(*, article: Article) -> list[str]:
-    """The usernames, sorted, of the article's coders: everyone with a review annotation on it
-    and every reviewer who marked their review of it done."""
-    coders = _coders_per_article(Q(article_id=article.pk))
-    return sorted(coders.get(article.pk, {}).values())
-
-
 def article_agreement(*, article: Article) -> Agreement:
     """Agreement on one article; empty (no articles, no tags) when it has fewer than two
     coders."""
@@ -106,7 +99,7 @@ def corpus_agreement(*, filters: ReportFilters) -> Agreement:
       unit has a yes or every decision is a yes.
     The overall row pools the reported tags: its units are (sentence, tag) pairs.
     """
-    conditions = selectors._article_conditions(filters, via="article__")
+    conditions = selectors.article_conditions(filters, via="article__")
     scope = _scope(conditions)
     if not scope.coders:
         return Agreement(articles=0, sentences=0, coders=[], tags=[], overall=None)

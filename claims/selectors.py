@@ -341,7 +341,7 @@ def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annota
     """The annotations a report or export covers: those the user may see, narrowed by
     `filters`, in document order per article. Reviewers only ever get their own."""
     rows = annotations_visible_to(user, final=filters.final).filter(
-        _article_conditions(filters, via="article__")
+        article_conditions(filters, via="article__")
     )
     if filters.tags:
         rows = rows.filter(tag__slug__in=filters.tags)
@@ -357,10 +357,10 @@ def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annota
 def report_articles(*, filters: ReportFilters) -> QuerySet[Article]:
     """The articles the article-level filters (article, publisher, status) select, whether
     annotated or not."""
-    return Article.objects.filter(_article_conditions(filters, via="")).order_by("pk")
+    return Article.objects.filter(article_conditions(filters, via="")).order_by("pk")
 
 
-def _article_conditions(filters: ReportFilters, *, via: str) -> Q:
+def article_conditions(filters: ReportFilters, *, via: str) -> Q:
     """The article-level filters as a condition on articles, or on rows that reach their
     article through `via` ("article__")."""
     conditions = Q()

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.agreement import article_agreement, article_coders, corpus_agreement
+from claims.agreement import article_agreement, corpus_agreement
 from claims.models import REVIEWER, Annotation, Article, Assignment, Sentence, Tag
-from claims.selectors import ReportFilters
+from claims.selectors import ReportFilters, article_coders
 
 pytestmark = pytest.mark.django_db
 
