@@ -69,11 +69,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return exception_handler(exc, context)
 
 
-def _rejected(field: str, message: str, code: str = "invalid") -> ValidationError:
+def rejected(field: str, message: str, code: str = "invalid") -> ValidationError:
     return ValidationError({field: [ErrorDetail(message, code=code)]})
 
 
-def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict[str, Any]:
+def valid_input(serializer_class, request: Request, *, partial: bool = False) -> dict[str, Any]:
     serializer = serializer_class(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -117,7 +117,7 @@ class ArticleListView(GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(ArticleUploadSerializer, request)
+        data = valid_input(ArticleUploadSerializer, request)
         field = "file" if "file" in data else "text"
         try:
             article = services.article_ingest(
@@ -137,7 +137,7 @@ class ArticleListView(GenericAPIView):
         except IngestError as error:
             if error.code == IngestError.TOO_LARGE:
                 raise PayloadTooLarge(error.message) from None
-            raise _rejected(field, error.message, error.code) from None
+            raise rejected(field, error.message, error.code) from None
         article = selectors.article_detail(user=request.user, pk=article.pk)
         location = reverse("api:article-detail", args=[article.pk])
         return Response(
@@ -174,13 +174,13 @@ class ArticleDetailView(GenericAPIView):
     )
     def patch(self, request: Request, article_id: int) -> Response:
         article = selectors.article_detail(user=request.user, pk=article_id)
-        changes = _valid(ArticleUpdateSerializer, request, partial=True)
+        changes = valid_input(ArticleUpdateSerializer, request, partial=True)
         if "url" in changes:
             changes["source_url"] = changes.pop("url")
         try:
             services.article_update(article=article, **changes)
         except services.ArticleRejected as error:
-            raise _rejected(error.field, error.message) from None
+            raise rejected(error.field, error.message) from None
         # Metadata edits leave the counts the article was read with as they were.
         return Response(ArticleDetailSerializer(article).data)
 
@@ -223,11 +223,11 @@ class TagListView(GenericAPIView):
         operation_id="tags_create", request=TagCreateSerializer, responses={201: TagSerializer}
     )
     def post(self, request: Request) -> Response:
-        data = _valid(TagCreateSerializer, request)
+        data = valid_input(TagCreateSerializer, request)
         try:
             tag = services.tag_create(**data)
         except services.TagRejected as error:
-            raise _rejected(error.field, error.message) from None
+            raise rejected(error.field, error.message) from None
         tag.annotation_count = 0  # a new tag has none
         return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
 
@@ -247,11 +247,11 @@ class TagDetailView(GenericAPIView):
     )
     def patch(self, request: Request, slug: str) -> Response:
         tag = selectors.tag_get(slug=slug, user=request.user)
-        changes = _valid(TagUpdateSerializer, request, partial=True)
+        changes = valid_input(TagUpdateSerializer, request, partial=True)
         try:
             services.tag_update(tag=tag, **changes)
         except services.TagRejected as error:
-            raise _rejected(error.field, error.message) from None
+            raise rejected(error.field, error.message) from None
         return Response(TagSerializer(tag).data)
 
     @extend_schema(
@@ -284,7 +284,7 @@ def wants_final(request: Request) -> bool:
     """The `final` query parameter: which layer of annotations a list or count covers."""
     raw = request.query_params.get("final", "false").strip().lower()
     if raw not in {"true", "1", "false", "0", ""}:
-        raise _rejected("final", f"“{raw}” is not true or false.")
+        raise rejected("final", f"“{raw}” is not true or false.")
     return raw in {"true", "1"}
 
 
@@ -381,13 +381,13 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AnnotationCreateSerializer, request)
+        data = valid_input(AnnotationCreateSerializer, request)
         try:
             annotation = services.annotation_create(author=request.user, draft=_draft(data))
         except services.DuplicateAnnotationError as error:
             return _conflict(error)
         except services.AnnotationRejected as error:
-            raise _rejected(error.field, error.message, error.code) from None
+            raise rejected(error.field, error.message, error.code) from None
         location = request.build_absolute_uri(
             reverse("api:annotation-detail", args=[annotation.pk])
         )
@@ -515,7 +515,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
     )
     def patch(self, request: Request, annotation_id: int) -> Response:
         annotation = self._own(request, annotation_id)
-        changes = _valid(AnnotationUpdateSerializer, request, partial=True)
+        changes = valid_input(AnnotationUpdateSerializer, request, partial=True)
         try:
             services.annotation_update(annotation=annotation, **changes)
         except Annotation.DoesNotExist:
@@ -523,7 +523,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         except services.DuplicateAnnotationError as error:
             return _conflict(error)
         except services.AnnotationRejected as error:
-            raise _rejected(error.field, error.message, error.code) from None
+            raise rejected(error.field, error.message, error.code) from None
         return Response(
             AnnotationSerializer(annotation).data,
             headers={"ETag": _etag(annotation, w3c_form=False)},
@@ -615,7 +615,7 @@ def _group_by(values: list[str]) -> list[str]:
     asked = [key.strip() for value in values for key in value.split(",") if key.strip()]
     unknown = [key for key in asked if key not in selectors.GROUP_BY_KEYS]
     if unknown:
-        raise _rejected(
+        raise rejected(
             "group_by",
             f"Cannot group by {', '.join(unknown)}; "
             f"choose from {', '.join(selectors.GROUP_BY_KEYS)}.",

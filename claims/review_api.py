@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims import agreement, selectors, services
-from claims.api import _rejected, _valid
+from claims.api import rejected, valid_input
 from claims.models import EDITOR, READER, REVIEWER, Article, Event
 from claims.pagination import OrderedCursorPagination
 from claims.permissions import EDITORS, EVERY_ROLE
@@ -77,7 +77,7 @@ class AssignmentListView(GenericAPIView):
         responses={201: AssignmentCreateResultSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AssignmentCreateSerializer, request)
+        data = valid_input(AssignmentCreateSerializer, request)
         articles = _articles_named(data["articles"])
         reviewers = _reviewers_named(data["reviewers"])
         try:
@@ -85,7 +85,7 @@ class AssignmentListView(GenericAPIView):
                 articles=articles, reviewers=reviewers, editor=request.user
             )
         except services.AssignmentRejected as error:
-            raise _rejected(error.field, error.message) from None
+            raise rejected(error.field, error.message) from None
         rows = selectors.assignments_visible_to(request.user).filter(
             article__in=articles, reviewer__in=reviewers
         )
@@ -100,7 +100,7 @@ def _articles_named(ids: list[int]) -> list[Article]:
     found = list(Article.objects.filter(pk__in=ids).only("pk", "title"))
     missing = sorted(set(ids) - {a.pk for a in found})
     if missing:
-        raise _rejected(
+        raise rejected(
             "articles", f"There is no article {', '.join(map(str, missing))}.", "does_not_exist"
         )
     return found
@@ -111,7 +111,7 @@ def _reviewers_named(usernames: list[str]) -> list:
     found = list(users.filter(Q(groups__name=REVIEWER)).distinct())
     unknown = sorted(set(usernames) - {u.get_username() for u in found})
     if unknown:
-        raise _rejected(
+        raise rejected(
             "reviewers", f"No reviewer is called {', '.join(unknown)}.", "does_not_exist"
         )
     return found
@@ -137,7 +137,7 @@ class AssignmentDetailView(GenericAPIView):
         assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
         if assignment.reviewer_id != request.user.pk:
             raise PermissionDenied("Only the assigned reviewer marks their review done.")
-        data = _valid(AssignmentUpdateSerializer, request)
+        data = valid_input(AssignmentUpdateSerializer, request)
         services.assignment_mark(assignment=assignment, done=data["done"], user=request.user)
         return Response(AssignmentSerializer(assignment).data)
 
@@ -192,7 +192,7 @@ class DecisionView(GenericAPIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        data = _valid(DecisionCreateSerializer, request)
+        data = valid_input(DecisionCreateSerializer, request)
         try:
             decision = services.decision_make(
                 article=article,
@@ -202,7 +202,7 @@ class DecisionView(GenericAPIView):
                 editor=request.user,
             )
         except services.AdjudicationRejected as error:
-            raise _rejected(error.field, error.message, error.code) from None
+            raise rejected(error.field, error.message, error.code) from None
         return Response(DecisionSerializer(decision).data)
 
 
@@ -316,13 +316,13 @@ def _agreement_filters(request: Request) -> selectors.ReportFilters:
     params = request.query_params
     article = params.get("article", "")
     if article and not article.isdigit():
-        raise _rejected("article", f"“{article}” is not an article id.")
+        raise rejected("article", f"“{article}” is not an article id.")
     if article:
         selectors.article_get(pk=int(article))
     article_status = params.get("status", "")
     if article_status and article_status not in Article.Status.values:
         choices = ", ".join(Article.Status.values)
-        raise _rejected("status", f"“{article_status}” is not a status ({choices}).")
+        raise rejected("status", f"“{article_status}” is not a status ({choices}).")
     return selectors.ReportFilters(
         article_id=int(article) if article else None,
         publisher=params.get("publisher", ""),
