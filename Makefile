@@ -19,6 +19,7 @@ test: $(VENV)/.installed-dev chromium
 bench: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/ingest.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/api.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/review.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/export.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/annotate_page.py
 	$(PY) bench/segmenters.py
