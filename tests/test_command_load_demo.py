@@ -1,12 +1,14 @@
 """manage.py load_demo: demo users with printed passwords, demo articles, idempotent."""
 
 import re
+from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from claims.models import Annotation, Article
+from claims.models import Annotation, Article, Assignment, Event
+from claims.selectors import adjudication_grid
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,27 @@ def test_it_gives_the_two_demo_reviewers_annotations_that_partly_disagree(capsys
     assert len(theirs) == 8
     assert len(mine & theirs) == 4
     assert all(a.quote == a.article.text[a.start : a.end] for a in Annotation.objects.all())
+
+
+def test_it_leaves_one_article_with_both_reviews_done_and_disagreements_to_adjudicate(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    article = Article.objects.get(original_filename="novastem-clinic.txt")
+    assert f"demo adjudication: article {article.pk} (novastem-clinic.txt)" in out
+    assignments = Assignment.objects.filter(article=article).order_by("reviewer__username")
+    assert [
+        (a.reviewer.username, a.assigned_by.username, bool(a.done_at)) for a in assignments
+    ] == [
+        ("reviewer", "editor", True),
+        ("reviewer2", "editor", True),
+    ]
+    grid = adjudication_grid(article=article)
+    assert grid.coders == ["reviewer", "reviewer2"]
+    assert grid.unanimous_pending == 2
+    assert grid.disagreements == 4
+    assert grid.decided == 0
+    assert article.adjudicated_at is None
+    # Made through the services, once: the history has every step and no repeat.
+    kinds = Counter(Event.objects.filter(article=article).values_list("kind", flat=True))
+    assert kinds == {"created": 10, "assigned": 2, "review_done": 2}

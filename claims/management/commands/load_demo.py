@@ -1,5 +1,6 @@
-"""Create the demo users, articles and the two demo reviewers' annotations; safe to run again
-(it adds only what is missing)."""
+"""Create the demo users, articles and the two demo reviewers' annotations, and assign both
+reviewers one article whose reviews are done, ready to adjudicate; safe to run again (it adds
+only what is missing)."""
 
 import secrets
 from pathlib import Path
@@ -9,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
-from claims import services
+from claims import selectors, services
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
@@ -21,6 +23,10 @@ DEMO_ARTICLES = [
     ("novastem-clinic.txt", "NovaStem Clinic", "https://novastem.example.org/treatments"),
     ("purelife-ozone.html", "PureLife Ozone Centre", "https://purelife.example.com/ozone"),
 ]
+
+# Both demo reviewers are assigned this article and finish their reviews, which leaves it
+# waiting for the editor's adjudication: two tags they agree on, four sentences they do not.
+ADJUDICATION_ARTICLE = "novastem-clinic.txt"
 
 # The two demo reviewers agree on some sentences and not on others, as real reviewers do.
 # (article file, words in the sentence, tag, note, reviewers)
@@ -101,7 +107,10 @@ DEMO_ANNOTATIONS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo users (passwords printed once) and import the demo articles."
+    help = (
+        "Create demo users (passwords printed once), import the demo articles and their "
+        "reviews, and leave one article ready to adjudicate."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -117,6 +126,7 @@ class Command(BaseCommand):
             self.stdout.write(_demo_article(filename, publisher=publisher, url=url, user=uploader))
         for username in BOTH:
             self.stdout.write(_demo_annotations(username))
+        self.stdout.write(_demo_assignments(editor=uploader))
 
 
 def _demo_user(username: str, role: str) -> tuple[str, str] | None:
@@ -164,6 +174,27 @@ def _demo_annotations(username: str) -> str:
     ]
     created = services.annotations_bulk_create(author=user, drafts=drafts)
     return f"demo annotations of {username}: {len(created)}"
+
+
+def _demo_assignments(*, editor) -> str:
+    """Assign both reviewers the adjudication article and mark their reviews done, once: an
+    assignment that already exists is left as it is, also if its reviewer has reopened it."""
+    article = Article.objects.get(original_filename=ADJUDICATION_ARTICLE)
+    reviewers = list(get_user_model().objects.filter(username__in=BOTH).order_by("username"))
+    created = services.assignments_create(articles=[article], reviewers=reviewers, editor=editor)
+    # Read back: rows inserted with ignore_conflicts come without their ids.
+    new = selectors.article_assignments(article=article).filter(
+        reviewer_id__in=[a.reviewer_id for a in created]
+    )
+    for assignment in new:
+        services.assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
+    where = reverse("claims:article_adjudicate", args=[article.pk])
+    if not created:
+        return f"demo adjudication: article {article.pk} already assigned; adjudicate at {where}"
+    return (
+        f"demo adjudication: article {article.pk} ({ADJUDICATION_ARTICLE}) assigned to "
+        f"{' and '.join(BOTH)}, both reviews done; sign in as editor to adjudicate at {where}"
+    )
 
 
 def _sentence_with(filename: str, words: str) -> tuple[Article, int]:

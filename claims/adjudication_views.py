@@ -1,0 +1,121 @@
+"""The editor's adjudication page: the sentence × reviewer grid of an article's tags, rendered
+whole on the server; adjudicate.js records the decisions through the REST API."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from claims import agreement, selectors
+from claims.models import Article, Assignment, Tag
+from claims.permissions import EDITORS, role_required
+
+NOT_AVAILABLE = "—"
+
+
+@dataclass(frozen=True)
+class ReviewerState:
+    """One reviewer of the article and where their review stands, in words."""
+
+    username: str
+    state: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One line of the agreement table, its figures formatted for reading."""
+
+    name: str
+    colour: str
+    positive: int
+    units: int
+    percent: str
+    kappa: str
+    alpha: str
+
+
+@role_required(EDITORS)
+@require_safe
+def article_adjudicate(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = selectors.article_get(pk=article_id)
+    grid = selectors.adjudication_grid(article=article)
+    assignments = list(selectors.article_assignments(article=article))
+    figures = agreement.article_agreement(article=article)
+    colours = dict(Tag.objects.values_list("slug", "colour"))
+    context = {
+        "article": article,
+        "adjudicated_by": _adjudicator(article),
+        "grid": grid,
+        "reviewers": _reviewer_states(grid.coders, assignments),
+        "still_reviewing": [a.reviewer.get_username() for a in assignments if a.done_at is None],
+        "agreement": figures,
+        "agreement_rows": [_agreement_row(row, colours) for row in figures.tags],
+        "agreement_overall": _agreement_row(figures.overall, colours) if figures.overall else None,
+        "page_data": _page_data(request, article),
+    }
+    return render(request, "claims/adjudicate.html", context)
+
+
+def _adjudicator(article: Article) -> str:
+    if article.adjudicated_by_id is None:
+        return ""
+    return article.adjudicated_by.get_username()
+
+
+def _reviewer_states(coders: list[str], assignments: list[Assignment]) -> list[ReviewerState]:
+    """Every assigned reviewer and every coder (someone may have tagged the article unasked)."""
+    states = {
+        a.reviewer.get_username(): ReviewerState(
+            username=a.reviewer.get_username(),
+            state="Review done" if a.done_at else "Still reviewing",
+            done=a.done_at is not None,
+        )
+        for a in assignments
+    }
+    for coder in coders:
+        states.setdefault(coder, ReviewerState(username=coder, state="Not assigned", done=False))
+    return sorted(states.values(), key=lambda reviewer: reviewer.username)
+
+
+def _agreement_row(row: agreement.TagAgreement, colours: dict[str, str]) -> AgreementRow:
+    return AgreementRow(
+        name=row.tag_name,
+        colour=colours.get(row.tag, ""),
+        positive=row.positive,
+        units=row.units,
+        percent=_percent(row.percent_agreement),
+        kappa=_ratio(row.cohen_kappa),
+        alpha=_ratio(row.krippendorff_alpha),
+    )
+
+
+def _percent(value: float | None) -> str:
+    return NOT_AVAILABLE if value is None else f"{value:.0%}"
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return NOT_AVAILABLE
+    # Adding 0.0 turns a rounded -0.0 (float noise around a kappa of 0) into 0.0; and a minus
+    # sign, not a hyphen, for the agreement worse than chance that kappa and alpha can show.
+    return f"{round(value, 2) + 0.0:.2f}".replace("-", "−")
+
+
+def _page_data(request: HttpRequest, article: Article) -> dict:
+    """What adjudicate.js needs besides the grid it reads from the page."""
+    return {
+        "article": {"id": article.pk, "status": article.status},
+        "user": {"username": request.user.get_username()},
+        "status_labels": dict(Article.Status.choices),
+        "api": {
+            "grid": reverse("api:adjudication", args=[article.pk]),
+            "decisions": reverse("api:adjudication-decide", args=[article.pk]),
+            "unanimous": reverse("api:adjudication-unanimous", args=[article.pk]),
+            "finish": reverse("api:adjudication-finish", args=[article.pk]),
+        },
+        "csrf_token": get_token(request),
+    }
