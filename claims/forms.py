@@ -1,16 +1,18 @@
 """Forms: the upload (a file or pasted text, with the article's metadata), the article list's
-filters and the report filters."""
+filters, the editors' assignment of articles to reviewers and the report filters."""
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from claims import reports, selectors
-from claims.models import Article, Tag
+from claims.models import REVIEWER, Article, Tag
 from claims.selectors import ReportFilters
 
-# The article report's scope: adjudicated annotations (everyone's until adjudication exists).
-FINAL_SCOPE = "final"
+# What a report or export covers: the reviewers' annotations (the default) or the final ones
+# editors accepted in adjudication. The values appear in report and download URLs.
+REVIEW_SCOPE, FINAL_SCOPE = "everyone", "final"
 
 
 class ArticleUploadForm(forms.Form):
@@ -54,11 +56,33 @@ class ArticleListForm(forms.Form):
     )
     tag = forms.ChoiceField(required=False, label="Tagged")
     publisher = forms.ChoiceField(required=False)
+    assigned = forms.BooleanField(required=False, label="Assigned to me")
 
     def __init__(self, *args, tags: list[Tag], publishers: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", "Any tag"), *((t.slug, t.name) for t in tags)]
         self.fields["publisher"].choices = [("", "Any publisher"), *((p, p) for p in publishers)]
+
+
+class AssignmentForm(forms.Form):
+    """The articles ticked on the list page and the reviewers an editor assigns them to."""
+
+    articles = forms.ModelMultipleChoiceField(
+        queryset=Article.objects.only("pk", "title"),
+        error_messages={
+            "required": "Tick at least one article to assign.",
+            "invalid_choice": "There is no article %(value)s.",
+            "invalid_pk_value": "“%(pk)s” is not an article number.",
+        },
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.filter(groups__name=REVIEWER).order_by("username"),
+        to_field_name="username",
+        error_messages={
+            "required": "Choose at least one reviewer.",
+            "invalid_choice": "“%(value)s” is not a reviewer.",
+        },
+    )
 
 
 class ReportFilterForm(forms.Form):
@@ -69,6 +93,17 @@ class ReportFilterForm(forms.Form):
         queryset=Tag.objects.order_by("order", "name"), to_field_name="slug", required=False
     )
     reviewer = forms.CharField(max_length=150, required=False)
+    scope = forms.ChoiceField(
+        choices=[(REVIEW_SCOPE, "Reviewers’"), (FINAL_SCOPE, "Final (adjudicated)")],
+        required=False,
+        label="Annotations",
+        error_messages={
+            "invalid_choice": (
+                f"Choose “{REVIEW_SCOPE}” (the reviewers' annotations) or “{FINAL_SCOPE}” "
+                "(the adjudicated ones), not “%(value)s”."
+            )
+        },
+    )
     status = forms.ChoiceField(choices=[("", "Any"), *Article.Status.choices], required=False)
     created_after = forms.DateField(required=False, label="From")
     created_before = forms.DateField(required=False, label="To")
@@ -78,6 +113,9 @@ class ReportFilterForm(forms.Form):
         after, before = cleaned.get("created_after"), cleaned.get("created_before")
         if after and before and after > before:
             self.add_error("created_before", "The end date is before the start date.")
+        # Final annotations are the editors' verdicts, authored by them: no reviewer has any.
+        if cleaned.get("scope") == FINAL_SCOPE and cleaned.get("reviewer"):
+            self.add_error("scope", "Choose one reviewer or the final annotations, not both.")
         return cleaned
 
     def filters(self, *, article_id: int | None = None) -> ReportFilters:
@@ -91,6 +129,7 @@ class ReportFilterForm(forms.Form):
             created_after=data["created_after"],
             created_before=data["created_before"],
             article_id=article_id,
+            final=data["scope"] == FINAL_SCOPE,
         )
 
 
@@ -114,12 +153,6 @@ class ArticleReportForm(ReportFilterForm):
 
     publisher = None
     status = None
-    # The same values the article exports take, so the download links can pass them on.
-    scope = forms.ChoiceField(
-        choices=[("everyone", "Everyone's"), (FINAL_SCOPE, "Final (adjudicated)")],
-        required=False,
-        label="Annotations",
-    )
     field_order = ["reviewer", "scope", "tag", "created_after", "created_before"]
 
     def __init__(self, data: Any, *, user: Any, article: Article) -> None:
@@ -132,8 +165,6 @@ class ArticleReportForm(ReportFilterForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("scope") == FINAL_SCOPE and cleaned.get("reviewer"):
-            self.add_error("scope", "Choose one reviewer or the final annotations, not both.")
         # The article fixes these two; the shared `filters()` still reads them.
         cleaned.update(publisher="", status="")
         return cleaned
@@ -159,7 +190,8 @@ def filter_summary(form: forms.Form) -> list[tuple[str, str]]:
     """The filters in force, as (label, value) pairs to print on the report."""
     summary = []
     for name, value in form.cleaned_data.items():
-        if name not in form.fields or not value:
+        # The reviewers' annotations are what a report covers unless told otherwise.
+        if name not in form.fields or not value or (name, value) == ("scope", REVIEW_SCOPE):
             continue
         field = form.fields[name]
         if name == "tag":

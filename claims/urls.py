@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import export_views, report_views, views
+from claims import adjudication_views, export_views, report_views, views
 
 app_name = "claims"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("articles/new/", views.article_upload, name="article_upload"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("articles/assign/", views.assign, name="assign"),
+    path("articles/<int:article_id>/history/", views.article_history, name="article_history"),
+    # The editor's adjudication of an article's tags (adjudicate.js calls the REST API).
+    path(
+        "articles/<int:article_id>/adjudicate/",
+        adjudication_views.article_adjudicate,
+        name="article_adjudicate",
+    ),
     path("profile/", views.profile, name="profile"),
     # Tag IRIs (CLAIMSCOPE_TAG_IRI_BASE + slug) resolve to these pages.
     path("vocabulary/", views.vocabulary, name="vocabulary"),

@@ -1,22 +1,25 @@
-"""Server-rendered pages: article list, upload, the annotation page, the profile."""
+"""Server-rendered pages: article list (with the editors' assignment form), upload, the
+annotation page, an article's history, the profile."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
-from claims import selectors, services
-from claims.forms import ArticleListForm, ArticleUploadForm
+from claims import history, selectors, services
+from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm
 from claims.ingest.errors import IngestError
-from claims.models import Tag
-from claims.permissions import ANNOTATORS, EVERY_ROLE, role_required
+from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
+from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, role_required
 
 PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 100
 
 
 @role_required(EVERY_ROLE)
@@ -36,7 +39,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         tag=filters.get("tag", ""),
         publisher=filters.get("publisher", ""),
+        assigned=filters.get("assigned", False),
     )
+    is_editor = EDITOR in selectors.user_roles(request.user)
+    if is_editor:
+        rows = _with_assignees(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -44,9 +51,48 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "query": query.urlencode(),
+        # The assignment form comes back to the page it was sent from, page number included.
+        "list_query": request.GET.urlencode(),
         "sees_everyone": selectors.user_sees_all_annotations(request.user),
+        "assign_form": AssignmentForm() if is_editor else None,
+        "assignment_open": selectors.ASSIGNMENT_OPEN,
+        "assignment_done": selectors.ASSIGNMENT_DONE,
     }
     return render(request, "claims/article_list.html", context)
+
+
+def _with_assignees(rows: QuerySet[Article]) -> QuerySet[Article]:
+    """Each article's assignments as `assignees`: one query for the whole page."""
+    assignments = Assignment.objects.select_related("reviewer").order_by("reviewer__username")
+    return rows.prefetch_related(Prefetch("assignments", assignments, to_attr="assignees"))
+
+
+@role_required(EDITORS)
+@require_POST
+def assign(request: HttpRequest) -> HttpResponse:
+    """Assign the articles ticked on the list page to the reviewers chosen there."""
+    form = AssignmentForm(request.POST)
+    back = f"{reverse('claims:article_list')}?{request.GET.urlencode()}".rstrip("?")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Nothing was assigned: {error}")
+        return redirect(back)
+    articles = list(form.cleaned_data["articles"])
+    reviewers = list(form.cleaned_data["reviewers"])
+    try:
+        created = services.assignments_create(
+            articles=articles, reviewers=reviewers, editor=request.user
+        )
+    except services.AssignmentRejected as error:
+        messages.error(request, f"Nothing was assigned: {error.message}")
+        return redirect(back)
+    names = ", ".join(reviewer.get_username() for reviewer in reviewers)
+    messages.success(
+        request,
+        f"Assigned {len(articles)} article(s) to {names} ({len(created)} new assignments).",
+    )
+    return redirect(back)
 
 
 @role_required(ANNOTATORS)
@@ -89,28 +135,75 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = selectors.article_detail(user=request.user, pk=article_id)
     roles = selectors.user_roles(request.user)
     sees_everyone = selectors.user_sees_all_annotations(request.user)
-    page_data = {
-        "article": {"id": article.pk, "status": article.status, "title": article.title},
-        "user": {"username": request.user.get_username(), "can_annotate": bool(roles & ANNOTATORS)},
+    # Only reviewers are assigned: no query for anyone else.
+    assignment = (
+        selectors.user_assignment(article=article, user=request.user) if REVIEWER in roles else None
+    )
+    context = {
+        "article": article,
+        "blocks": selectors.article_blocks(article=article),
+        "page_data": _page_data(request, article=article, assignment=assignment),
+        "sees_everyone": sees_everyone,
+        # Reviewers see the final tags once the adjudication is finished; editors and
+        # readers watch them grow during it.
+        "shows_final": sees_everyone or article.adjudicated_at is not None,
+        "is_editor": EDITOR in roles,
+        "assignment": assignment,
+    }
+    return render(request, "claims/article_detail.html", context)
+
+
+def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment | None) -> dict:
+    """What annotate.js reads from the page (json_script "article-data")."""
+    roles = selectors.user_roles(request.user)
+    sees_everyone = selectors.user_sees_all_annotations(request.user)
+    return {
+        "article": {
+            "id": article.pk,
+            "status": article.status,
+            "title": article.title,
+        },
+        "user": {
+            "username": request.user.get_username(),
+            "can_annotate": bool(roles & ANNOTATORS),
+            "can_see_history": EDITOR in roles,
+        },
         "tags": list(
             Tag.objects.filter(archived=False)
             .order_by("order", "name")
             .values("slug", "name", "colour", "shortcut", "definition")
         ),
         "reviewers": selectors.article_reviewers(article=article) if sees_everyone else [],
-        "api": {
-            "annotations": reverse("api:annotation-list"),
-            "article": reverse("api:article-detail", args=[article.pk]),
-        },
+        "api": {"annotations": reverse("api:annotation-list")},
+        "assignment": _assignment_data(assignment),
         "csrf_token": get_token(request),
     }
+
+
+def _assignment_data(assignment: Assignment | None) -> dict | None:
+    """What the page's "Mark my review done" button needs: none without an assignment."""
+    if assignment is None:
+        return None
+    return {
+        "id": assignment.pk,
+        "done": assignment.done_at is not None,
+        "url": reverse("api:assignment-detail", args=[assignment.pk]),
+    }
+
+
+@role_required(EDITORS)
+@require_safe
+def article_history(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Everything that happened to an article, oldest first, deleted annotations included."""
+    article = selectors.article_get(pk=article_id)
+    events = selectors.article_events(article=article)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "article": article,
-        "blocks": selectors.article_blocks(article=article),
-        "page_data": page_data,
-        "sees_everyone": sees_everyone,
+        "page": page,
+        "rows": history.history_rows(article=article, events=list(page)),
     }
-    return render(request, "claims/article_detail.html", context)
+    return render(request, "claims/article_history.html", context)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The annotation page as the server sends it: blocks and sentences, the data annotate.js
-reads, who may open it, and the headers that keep uploaded text inert."""
+reads (the reviewer's assignment among it), the views and links each role gets, who may open
+it, and the headers that keep uploaded text inert."""
 
 import json
 import re
@@ -8,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from claims import services
-from claims.models import Sentence, Tag
+from claims.models import Assignment, Sentence, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,14 @@ def test_it_hands_the_script_the_vocabulary_and_the_api_addresses(client, review
     assert [t["slug"] for t in data["tags"]] == ["unsupported", "overstated", "cited-case-report"]
     assert data["tags"][0]["shortcut"] == "1"
     assert data["article"] == {"id": article.pk, "status": "new", "title": article.title}
-    assert data["user"] == {"username": reviewer.username, "can_annotate": True}
-    assert data["api"] == {
-        "annotations": "/api/v1/annotations/",
-        "article": f"/api/v1/articles/{article.pk}/",
+    assert data["user"] == {
+        "username": reviewer.username,
+        "can_annotate": True,
+        "can_see_history": False,
     }
+    assert data["api"] == {"annotations": "/api/v1/annotations/"}
     assert data["reviewers"] == []
+    assert data["assignment"] is None
 
 
 def test_it_lists_the_articles_reviewers_for_editors_only(
@@ -136,6 +139,125 @@ def test_it_sends_the_annotation_page_in_a_fixed_number_of_queries(
 ):
     article = make_article(ARTICLE_MD * 20, filename="knees.md")
     client.force_login(reviewer)
-    # session, user, roles, article, tags, sentences
-    with django_assert_num_queries(6):
+    # session, user, roles, article, the reviewer's assignment, tags, sentences
+    with django_assert_num_queries(7):
+        client.get(reverse("claims:article_detail", args=[article.pk]))
+
+
+# --- The reviewer's assignment ------------------------------------------------------------------
+
+
+def assigned(article, reviewer, editor, *, done: bool = False) -> Assignment:
+    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignment = Assignment.objects.get(article=article, reviewer=reviewer)
+    if done:
+        services.assignment_mark(assignment=assignment, done=True, user=reviewer)
+    return assignment
+
+
+def test_it_gives_an_assigned_reviewer_the_button_that_marks_their_review_done(
+    client, reviewer, editor, make_article
+):
+    article = make_article()
+    assignment = assigned(article, reviewer, editor)
+    response = page_for(client, reviewer, article)
+    assert page_data(response)["assignment"] == {
+        "id": assignment.pk,
+        "done": False,
+        "url": f"/api/v1/assignments/{assignment.pk}/",
+    }
+    assert '<button type="button" id="review-button">Mark my review done</button>' in response.text
+    assert 'id="assignment-state">Assigned to you</span>' in response.text
+
+
+def test_it_offers_to_reopen_a_review_marked_done(client, reviewer, editor, make_article):
+    article = make_article()
+    assigned(article, reviewer, editor, done=True)
+    response = page_for(client, reviewer, article)
+    assert page_data(response)["assignment"]["done"] is True
+    assert '<button type="button" id="review-button">Reopen my review</button>' in response.text
+    assert 'id="assignment-state">Your review is done</span>' in response.text
+
+
+def test_it_gives_no_review_button_to_an_unassigned_reviewer_or_an_editor(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    article = make_article()
+    assigned(article, other_reviewer, editor)
+    for user in (reviewer, editor):
+        response = page_for(client, user, article)
+        assert page_data(response)["assignment"] is None
+        assert 'id="review-button"' not in response.text
+        assert "Mark article reviewed" not in response.text
+        # Not assigned, still free to annotate.
+        assert page_data(response)["user"]["can_annotate"] is True
+
+
+# --- Views and links by role --------------------------------------------------------------------
+
+FINAL_OPTION = '<option value=":final">Final</option>'
+EVERYONE_OPTION = '<option value="*">Everyone</option>'
+
+
+def adjudicated(article, editor):
+    services.decision_make(
+        article=article, sentence=1, tag="overstated", accept=True, editor=editor
+    )
+    return services.adjudication_finish(article=article, editor=editor)
+
+
+def test_it_offers_reviewers_the_final_view_only_once_the_article_is_adjudicated(
+    client, reviewer, editor, make_article
+):
+    article = make_article()
+    services.annotation_create(
+        author=reviewer,
+        draft=services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
+    )
+    assert 'id="view-select"' not in page_for(client, reviewer, article).text
+
+    adjudicated(article, editor)
+    after = page_for(client, reviewer, article)
+    assert FINAL_OPTION in after.text
+    assert EVERYONE_OPTION not in after.text
+
+
+def test_it_offers_editors_and_readers_everyone_and_the_final_view_at_any_time(
+    client, editor, reader, make_article
+):
+    article = make_article()
+    for user in (editor, reader):
+        text = page_for(client, user, article).text
+        assert EVERYONE_OPTION in text
+        assert FINAL_OPTION in text
+
+
+def test_it_links_editors_to_the_adjudication_and_the_history(
+    client, reviewer, editor, reader, make_article
+):
+    article = make_article()
+    adjudicate = f'<a href="/articles/{article.pk}/adjudicate/">Adjudicate</a>'
+    history = f'<a href="/articles/{article.pk}/history/">History</a>'
+    response = page_for(client, editor, article)
+    assert adjudicate in response.text
+    assert history in response.text
+    assert page_data(response)["user"]["can_see_history"] is True
+    for user in (reviewer, reader):
+        response = page_for(client, user, article)
+        assert adjudicate not in response.text
+        assert history not in response.text
+        assert page_data(response)["user"]["can_see_history"] is False
+
+
+def test_it_sends_an_editor_the_annotation_page_in_a_fixed_number_of_queries(
+    client, reviewer, editor, make_article, django_assert_num_queries
+):
+    article = make_article(ARTICLE_MD * 20, filename="knees.md")
+    services.annotation_create(
+        author=reviewer,
+        draft=services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
+    )
+    client.force_login(editor)
+    # session, user, roles, article, tags, the article's reviewers, sentences
+    with django_assert_num_queries(7):
         client.get(reverse("claims:article_detail", args=[article.pk]))

@@ -1,14 +1,18 @@
-"""The article list page: search, filters, per-user counts, last activity and paging."""
+"""The article list page: search, filters, per-user counts, last activity and paging; each
+reviewer's assignments, and the editors' form that assigns articles to reviewers."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from claims import services, views
-from claims.models import Article
+from claims.models import Article, Assignment, Event
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("claims:article_list")
+ASSIGN = reverse("claims:assign")
 EVERYONES_COLUMN = '<th scope="col" class="num">Everyone\'s</th>'
+ASSIGNED_COLUMN = '<th scope="col">Assigned</th>'
 
 
 def clinic_text(number: int) -> str:
@@ -20,6 +24,13 @@ def tag_first_sentence(article: Article, *, author, tag: str = "unsupported") ->
         author=author,
         draft=services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(0, 0)),
     )
+
+
+def assign(article: Article, *reviewers, editor, done: bool = False) -> None:
+    services.assignments_create(articles=[article], reviewers=list(reviewers), editor=editor)
+    if done:
+        for assignment in Assignment.objects.filter(article=article, reviewer__in=reviewers):
+            services.assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
 
 
 def rows(response) -> list[tuple]:
@@ -106,3 +117,223 @@ def test_it_lists_a_page_in_a_fixed_number_of_queries(
     # session, user, roles, tags, publishers, count, page
     with django_assert_num_queries(7):
         client.get(LIST)
+
+
+# --- Assignments on the list ------------------------------------------------------------------
+
+
+def test_it_shows_a_reviewer_which_articles_are_assigned_to_them_and_which_they_finished(
+    client, reviewer, editor, make_article
+):
+    open_one = make_article(clinic_text(1), title="Knees")
+    done_one = make_article(clinic_text(2), title="Spine")
+    make_article(clinic_text(3), title="Hair")
+    assign(open_one, reviewer, editor=editor)
+    assign(done_one, reviewer, editor=editor, done=True)
+    client.force_login(reviewer)
+    response = client.get(LIST)
+    text = response.text
+    assert text.count("Assigned to you") == 1
+    assert text.count("Your review is done") == 1
+    assert '<tr class="assigned-open">' in text
+    assert '<tr class="assigned-done">' in text
+    marks = {a.title: a.assignment for a in response.context["page"]}
+    assert marks == {"Knees": 0, "Spine": 1, "Hair": 2}
+
+
+def test_it_lists_my_open_assignments_first_then_the_done_ones_then_the_rest(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    titles = ["Oldest", "Older", "Middle", "Newer", "Newest"]
+    made = {title: make_article(clinic_text(n), title=title) for n, title in enumerate(titles)}
+    assign(made["Oldest"], reviewer, editor=editor)
+    assign(made["Middle"], reviewer, editor=editor, done=True)
+    assign(made["Newer"], other_reviewer, editor=editor)
+    client.force_login(reviewer)
+    listed = [a.title for a in client.get(LIST).context["page"]]
+    assert listed == ["Oldest", "Middle", "Newest", "Newer", "Older"]
+
+
+def test_it_narrows_the_list_to_the_articles_assigned_to_me(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    spine = make_article(clinic_text(2), title="Spine")
+    make_article(clinic_text(3), title="Hair")
+    assign(knees, reviewer, editor=editor, done=True)
+    assign(spine, reviewer, editor=editor)
+    assign(spine, other_reviewer, editor=editor)
+    client.force_login(other_reviewer)
+    response = client.get(LIST, {"assigned": "on"})
+    assert [a.title for a in response.context["page"]] == ["Spine"]
+    assert 'name="assigned" id="id_assigned" checked' in response.text
+    client.force_login(reviewer)
+    assert [a.title for a in client.get(LIST, {"assigned": "on"}).context["page"]] == [
+        "Spine",
+        "Knees",
+    ]
+
+
+def test_it_shows_editors_who_is_assigned_and_who_is_done(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    make_article(clinic_text(2), title="Spine")
+    assign(knees, reviewer, editor=editor, done=True)
+    assign(knees, other_reviewer, editor=editor)
+    client.force_login(editor)
+    text = client.get(LIST).text
+    assert ASSIGNED_COLUMN in text
+    assert (
+        '<td class="assignees">omar, rita <span class="done" title="review done">✓</span></td>'
+        in text
+    )
+    assert '<td class="assignees"><span class="muted">—</span></td>' in text
+
+
+def test_it_offers_the_assign_form_to_editors_only(client, reviewer, editor, reader, make_article):
+    article = make_article(clinic_text(1))
+    checkbox = f'<input type="checkbox" name="articles" value="{article.pk}" form="assign-form"'
+    client.force_login(editor)
+    text = client.get(LIST, {"publisher": "RegenWell Institute"}).text
+    assert f'action="{ASSIGN}?publisher=RegenWell+Institute" id="assign-form"' in text
+    assert checkbox in text
+    assert '<option value="rita">rita</option>' in text
+    for user in (reviewer, reader):
+        client.force_login(user)
+        text = client.get(LIST).text
+        assert 'id="assign-form"' not in text
+        assert checkbox not in text
+        assert ASSIGNED_COLUMN not in text
+
+
+def test_it_lists_an_editors_page_in_a_fixed_number_of_queries(
+    client, reviewer, other_reviewer, editor, make_article, django_assert_num_queries
+):
+    for number in range(12):
+        article = make_article(clinic_text(number))
+        assign(article, reviewer, other_reviewer, editor=editor, done=number % 2 == 0)
+    client.force_login(editor)
+    # session, user, roles, tags, publishers, count, page, the page's assignments, reviewers
+    with django_assert_num_queries(9):
+        response = client.get(LIST)
+    assert response.text.count('<td class="assignees">omar') == 12
+
+
+# --- Assigning -------------------------------------------------------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def pairs() -> set[tuple[str, str]]:
+    return set(Assignment.objects.values_list("article__title", "reviewer__username"))
+
+
+def test_it_assigns_the_ticked_articles_to_the_chosen_reviewers(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    spine = make_article(clinic_text(2), title="Spine")
+    make_article(clinic_text(3), title="Hair")
+    client.force_login(editor)
+    response = client.post(
+        f"{ASSIGN}?status=new&page=1",
+        {"articles": [knees.pk, spine.pk], "reviewers": ["rita", "omar"]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?status=new&page=1"
+    assert messages_of(response) == ["Assigned 2 article(s) to omar, rita (4 new assignments)."]
+    assert pairs() == {("Knees", "rita"), ("Knees", "omar"), ("Spine", "rita"), ("Spine", "omar")}
+    assert set(Assignment.objects.values_list("assigned_by__username", flat=True)) == {"edna"}
+    assert Event.objects.filter(kind=Event.Kind.ASSIGNED).count() == 4
+
+
+def test_it_counts_only_the_new_assignments_when_some_existed(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    assign(knees, reviewer, editor=editor, done=True)
+    client.force_login(editor)
+    response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita", "omar"]})
+    assert response["Location"] == LIST
+    assert messages_of(response) == ["Assigned 1 article(s) to omar, rita (1 new assignments)."]
+    assert pairs() == {("Knees", "rita"), ("Knees", "omar")}
+    # Rita's finished review stays finished.
+    assert Assignment.objects.get(reviewer=reviewer).done_at is not None
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"articles": ["999999"], "reviewers": ["rita"]}, "There is no article 999999."),
+        ({"articles": ["knees"], "reviewers": ["rita"]}, "“knees” is not an article number."),
+        ({"articles": ["KNEES"], "reviewers": ["nobody"]}, "“nobody” is not a reviewer."),
+        ({"articles": ["KNEES"], "reviewers": ["edna"]}, "“edna” is not a reviewer."),
+        ({"reviewers": ["rita"]}, "Tick at least one article to assign."),
+        ({"articles": ["KNEES"]}, "Choose at least one reviewer."),
+    ],
+)
+def test_it_assigns_nothing_and_says_why_when_the_form_is_wrong(
+    client, reviewer, editor, make_article, form, message
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    posted = {
+        field: [str(knees.pk) if value == "KNEES" else value for value in values]
+        for field, values in form.items()
+    }
+    client.force_login(editor)
+    response = client.post(f"{ASSIGN}?q=knee", posted)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?q=knee"
+    assert messages_of(response) == [f"Nothing was assigned: {message}"]
+    assert not Assignment.objects.exists()
+    assert not Event.objects.filter(kind=Event.Kind.ASSIGNED).exists()
+
+
+def test_it_assigns_nothing_when_one_of_several_articles_is_unknown(
+    client, reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    client.force_login(editor)
+    response = client.post(
+        ASSIGN, {"articles": [knees.pk, 999999], "reviewers": ["rita"]}, follow=True
+    )
+    assert (
+        '<li class="message-error">Nothing was assigned: There is no article 999999.</li>'
+        in response.text
+    )
+    assert not Assignment.objects.exists()
+
+
+def test_it_shows_the_outcome_of_assigning_on_the_list(client, reviewer, editor, make_article):
+    knees = make_article(clinic_text(1), title="Knees")
+    client.force_login(editor)
+    response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"]}, follow=True)
+    assert "Assigned 1 article(s) to rita (1 new assignments)." in response.text
+    assert '<td class="assignees">rita</td>' in response.text
+
+
+def test_it_refuses_assigning_to_reviewers_and_readers(client, reviewer, reader, make_article):
+    knees = make_article(clinic_text(1))
+    for user in (reviewer, reader):
+        client.force_login(user)
+        response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"]})
+        assert response.status_code == 403
+    assert not Assignment.objects.exists()
+
+
+def test_it_sends_anonymous_visitors_to_sign_in_instead_of_assigning(
+    client, reviewer, make_article
+):
+    knees = make_article(clinic_text(1))
+    response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"]})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Assignment.objects.exists()
+
+
+def test_it_answers_405_to_a_get_of_the_assign_address(client, editor):
+    client.force_login(editor)
+    assert client.get(ASSIGN).status_code == 405

@@ -36,7 +36,9 @@ TIMEOUT_MS = 10_000
 # What the pages may request; anything else (another origin, an injected image such as
 # <img src=x> resolving to /articles/1/x) is a leak.
 EXPECTED_PATHS = re.compile(
-    r"^/(|articles/new/|articles/\d+/|accounts/login/|static/claims/[\w.-]+|api/v1/.*)$"
+    r"^/(|articles/new/|articles/\d+/|articles/\d+/adjudicate/|articles/\d+/history/"
+    r"|articles/assign/|accounts/login/"
+    r"|static/claims/[\w.-]+|api/v1/.*)$"
 )
 ANNOTATIONS_API = "/api/v1/annotations/"
 

@@ -1,6 +1,6 @@
 """The annotation page in Chromium: tagging by click and keyboard, notes, changes, deletes
-and undo, failed saves, who sees whose annotations, and marking the article reviewed.
-Every save is checked where it lands: in the database."""
+and undo, failed saves, who sees whose annotations, and a reviewer marking their assigned
+review done. Every save is checked where it lands: in the database."""
 
 import json
 import re
@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Annotation, Article, Sentence
+from claims import services
+from claims.models import Annotation, Article, Assignment, Sentence
 
 # The live server runs in a thread of its own, so tests commit; the roles and default tags
 # that migrations create are restored after each flush.
@@ -290,16 +291,31 @@ def test_it_extends_the_selection_over_sentences_with_shift_click(annotate_page,
     assert _stored() == [("rita", "price-claim", *_span(first, last), "")]
 
 
-def test_it_marks_the_article_reviewed(annotate_page, reviewer, article):
-    ui = annotate_page(reviewer, article)
+def _assignment_patch(response) -> bool:
+    return response.request.method == "PATCH" and "/api/v1/assignments/" in response.url
 
-    with ui.page.expect_response(lambda r: r.request.method == "PATCH") as changed:
-        ui.page.get_by_role("button", name="Mark article reviewed").click()
+
+def test_it_marks_my_assigned_review_done_and_reopens_it(annotate_page, reviewer, editor, article):
+    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    ui = annotate_page(reviewer, article)
+    expect(ui.page.locator("#assignment-state")).to_have_text("Assigned to you")
+
+    with ui.page.expect_response(_assignment_patch) as changed:
+        ui.page.get_by_role("button", name="Mark my review done").click()
     assert changed.value.status == 200
-    expect(ui.page.locator("#article-status")).to_have_text("Reviewed")
-    expect(ui.page.locator("#review-button")).to_have_text("Reopen for review")
+    expect(ui.page.locator("#assignment-state")).to_have_text("Your review is done")
+    expect(ui.page.locator("#review-button")).to_have_text("Reopen my review")
+    assert Assignment.objects.get().done_at is not None
+    # The review is the reviewer's; the article's status is the editors' to set.
     article.refresh_from_db()
-    assert article.status == Article.Status.REVIEWED
+    assert article.status == Article.Status.NEW
+
+    with ui.page.expect_response(_assignment_patch) as changed:
+        ui.page.get_by_role("button", name="Reopen my review").click()
+    assert changed.value.status == 200
+    expect(ui.page.locator("#assignment-state")).to_have_text("Assigned to you")
+    assert Assignment.objects.get().done_at is None
+    expect(ui.page.locator("#review-button")).to_have_text("Mark my review done")
 
 
 def test_it_hides_one_reviewers_annotations_from_another(
@@ -313,6 +329,9 @@ def test_it_hides_one_reviewers_annotations_from_another(
 
     expect(ui.chips).to_have_count(0)
     expect(ui.page.locator("#panel-empty")).to_be_visible()
+    # Not assigned, and the article not adjudicated: nothing to mark done, no other view.
+    expect(ui.page.locator("#review-button")).to_have_count(0)
+    expect(ui.page.locator("#view-select")).to_have_count(0)
     ui.sentence(claim.index).click()
     with ui.api_call("POST") as created:
         ui.page.keyboard.press("2")
@@ -337,7 +356,7 @@ def test_it_lets_an_editor_switch_between_mine_one_reviewer_and_everyone(
 
     expect(ui.chips).to_have_count(0)
     expect(ui.page.locator("#view-select option")).to_have_text(
-        ["Mine", "Everyone", "omar", "rita"]
+        ["Mine", "Everyone", "Final", "omar", "rita"]
     )
 
     ui.show_annotations_of("rita")

@@ -1,10 +1,12 @@
-"""The article list: each reviewer's own annotation counts, and the status filter."""
+"""The article list: each reviewer's own annotation counts, the status filter, and a review
+marked done on the article showing on the list."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from claims import services
 from claims.models import Article
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -83,19 +85,46 @@ def test_it_filters_articles_by_status(signed_in_page, reviewer, articles):
     expect(_row(page, "Knee regeneration").locator(".status")).to_have_text("In review")
 
 
-def test_it_opens_an_article_marked_reviewed_under_the_reviewed_filter(
-    signed_in_page, reviewer, articles
+def test_it_shows_a_review_marked_done_on_the_article_on_the_list(
+    signed_in_page, reviewer, editor, articles
 ):
+    services.assignments_create(
+        articles=[articles["autism"], articles["hair"]], reviewers=[reviewer], editor=editor
+    )
     page = signed_in_page(reviewer)
     page.goto("/")
     page.get_by_role("link", name="Cord blood for autism").click()
     page.wait_for_selector('body[data-ready="true"]')
-    with page.expect_response(lambda r: r.request.method == "PATCH"):
-        page.get_by_role("button", name="Mark article reviewed").click()
+    with page.expect_response(lambda r: r.request.method == "PATCH") as changed:
+        page.get_by_role("button", name="Mark my review done").click()
+    assert changed.value.status == 200
 
+    page.goto("/")
+    page.get_by_label("Assigned to me").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"[?&]assigned=on(&|$)"))
+    # Open assignments first, then the done ones.
+    expect(page.locator("tbody td:first-child")).to_have_text(
+        [
+            re.compile(r"^\s*Hair loss cured\s+Assigned to you\s*$"),
+            re.compile(r"^\s*Cord blood for autism\s+Your review is done\s*$"),
+        ]
+    )
+
+
+def test_it_lists_an_adjudicated_article_under_the_reviewed_filter(
+    signed_in_page, reviewer, editor, articles
+):
+    services.decision_make(
+        article=articles["knees"], sentence=0, tag="overstated", accept=True, editor=editor
+    )
+    for sentence, tag in [(0, "unsupported"), (1, "cited-case-report")]:
+        services.decision_make(
+            article=articles["knees"], sentence=sentence, tag=tag, accept=False, editor=editor
+        )
+    services.adjudication_finish(article=articles["knees"], editor=editor)
+    page = signed_in_page(reviewer)
     page.goto("/?status=reviewed")
     expect(page.locator("tbody td:first-child")).to_have_text(
-        ["Hair loss cured", "Cord blood for autism"]
+        ["Hair loss cured", "Knee regeneration"]
     )
-    articles["autism"].refresh_from_db()
-    assert articles["autism"].status == Article.Status.REVIEWED

@@ -1,5 +1,7 @@
 // The annotation page: select sentences, tag them, write notes; every change goes through the
 // REST API at once, is drawn before the server answers, and stays visibly pending until saved.
+// Also: the final (adjudicated) tags, read-only; a reviewer marking their assigned review done;
+// and, for editors, each annotation's history.
 import { Api, ApiError } from "./api.js";
 import { Highlights } from "./highlights.js";
 import { codePointLength } from "./offsets.js";
@@ -34,7 +36,8 @@ let cursor = 0;
 let anchor = 0;
 let exactRange = null; // {start, end} in code points when the exact-selection option is on
 let pointerSelected = false; // a drag just selected text: the click ending it must not reset it
-let viewAuthor = ""; // "" mine, "*" everyone, or a username
+const FINAL = ":final"; // the view of the final tags (no username holds a colon)
+let viewAuthor = ""; // "" mine, "*" everyone, FINAL, or a username
 let panelFilter = "";
 
 // ---------------------------------------------------------------- sentences and spans
@@ -127,23 +130,33 @@ function panelCounts() {
   $("panel-empty").hidden = itemEls.size > 0;
 }
 
+function isMine(ann) {
+  // Final tags are the adjudication's, even those the signed-in editor accepted.
+  return !ann.final && ann.author === data.user.username;
+}
+
 function fillItem(li, ann) {
-  // A note being written survives the redraw (a save answering while the reviewer types).
+  // A note being written and an open history survive the redraw (a save answering while the
+  // reviewer types).
   const editing = li.querySelector(".note-form");
+  const history = li.querySelector(".history");
   const typing = Boolean(editing?.contains(document.activeElement));
-  const own = ann.author === data.user.username;
-  const tag = tags.get(ann.tag);
+  const own = isMine(ann);
   li.hidden = Boolean(panelFilter) && ann.tag !== panelFilter;
   li.classList.toggle("failed", ann.state === "failed");
   const go = element("button", { className: "goto", type: "button" });
   go.append(highlights.chip(ann), element("q", { textContent: shorten(ann.quote, 140) }));
   go.addEventListener("click", () => reveal(ann));
   const parts = [go];
-  if (!own) parts.push(element("p", { className: "author", textContent: `by ${ann.author}` }));
+  if (ann.final) parts.push(element("p", { className: "author", textContent: `Final, accepted by ${ann.author}` }));
+  else if (!own) parts.push(element("p", { className: "author", textContent: `by ${ann.author}` }));
   parts.push(noteView(ann, own));
-  if (own) parts.push(itemActions(ann, tag));
+  const actions = itemActions(ann, own);
+  if (actions.childElementCount) parts.push(actions);
   if (ann.state !== "saved") parts.push(stateLine(ann));
+  if (history) parts.push(history);
   li.replaceChildren(...parts);
+  showHistoryButton(li);
   if (editing) {
     li.querySelector(".note")?.replaceWith(editing);
     if (typing) editing.querySelector("textarea").focus();
@@ -156,8 +169,19 @@ function noteView(ann, own) {
   return note;
 }
 
-function itemActions(ann, tag) {
+function itemActions(ann, own) {
   const actions = element("div", { className: "actions" });
+  if (own) actions.append(...editControls(ann));
+  if (data.user.can_see_history && ann.id !== null) {
+    const button = element("button", { type: "button", className: "history-button" });
+    button.addEventListener("click", () => toggleHistory(ann));
+    actions.append(button);
+  }
+  return actions;
+}
+
+function editControls(ann) {
+  const tag = tags.get(ann.tag);
   const select = element("select", { ariaLabel: "Tag" });
   for (const t of tags.values()) {
     select.append(element("option", { value: t.slug, textContent: t.name, selected: t.slug === ann.tag }));
@@ -168,8 +192,7 @@ function itemActions(ann, tag) {
   noteButton.addEventListener("click", () => noteEdit(ann));
   const remove = element("button", { type: "button", className: "danger", textContent: "Delete" });
   remove.addEventListener("click", () => annotationsDelete([ann]));
-  actions.append(select, noteButton, remove);
-  return actions;
+  return [select, noteButton, remove];
 }
 
 function stateLine(ann) {
@@ -186,7 +209,7 @@ function stateLine(ann) {
 
 function noteEdit(ann) {
   const li = itemEls.get(ann.key);
-  if (!li || ann.author !== data.user.username) return;
+  if (!li || !isMine(ann)) return;
   const form = element("form", { className: "note-form" });
   const area = element("textarea", { value: ann.note, rows: 3, ariaLabel: "Note" });
   area.maxLength = 10000;
@@ -263,7 +286,7 @@ async function annotationChange(ann, changes, { undoable = true } = {}) {
 }
 
 async function annotationsDelete(list, { undoable = true } = {}) {
-  const own = list.filter((ann) => ann.author === data.user.username && !ann.deleted);
+  const own = list.filter((ann) => isMine(ann) && !ann.deleted);
   if (!own.length) return;
   for (const ann of own) {
     ann.deleted = true;
@@ -427,16 +450,19 @@ async function undo() {
 
 function mineAt(range) {
   return [...annotations.values()].filter(
-    (ann) =>
-      !ann.deleted &&
-      ann.author === data.user.username &&
-      ann.start < range.end &&
-      ann.end > range.start,
+    (ann) => !ann.deleted && isMine(ann) && ann.start < range.end && ann.end > range.start,
   );
+}
+
+function finalViewRefuses() {
+  if (viewAuthor !== FINAL) return false;
+  say("The final tags are read-only. Show “Mine” to tag.", "error");
+  return true;
 }
 
 function tagSelection(slug) {
   if (!data.user.can_annotate) return say("Your role can read annotations but not make them.", "error");
+  if (finalViewRefuses()) return;
   if (!sentences.length) return;
   const range = selection();
   const same = mineAt(range).filter((a) => a.tag === slug && a.start === range.start && a.end === range.end);
@@ -445,6 +471,7 @@ function tagSelection(slug) {
 }
 
 function noteAtSelection() {
+  if (finalViewRefuses()) return;
   const here = mineAt(selection()).sort((a, b) => b.key - a.key)[0];
   if (!here) return say("Tag the selection first; the note belongs to a tag.");
   if (panelFilter && here.tag !== panelFilter) setPanelFilter("");
@@ -500,7 +527,7 @@ function handleKey(key, shift) {
   else if (key === "K") moveCursor(-1, true);
   else if (tagByKey.has(key)) tagSelection(tagByKey.get(key));
   else if (key === "n") noteAtSelection();
-  else if (key === "Delete" || key === "Backspace") annotationsDelete(mineAt(selection()));
+  else if (key === "Delete" || key === "Backspace") finalViewRefuses() || annotationsDelete(mineAt(selection()));
   else if (key === "?") $("shortcuts").showModal();
   else if (key === "Escape") selectSentence(cursor, false);
   else return false;
@@ -583,7 +610,8 @@ function onClick(event) {
 async function loadAnnotations() {
   say("Loading annotations…");
   const params = new URLSearchParams({ article: data.article.id, page_size: 500, ordering: "id" });
-  if (viewAuthor === "") params.set("author", data.user.username);
+  if (viewAuthor === FINAL) params.set("final", "true");
+  else if (viewAuthor === "") params.set("author", data.user.username);
   else if (viewAuthor !== "*") params.set("author", viewAuthor);
   let url = `${data.api.annotations}?${params}`;
   const rows = [];
@@ -634,29 +662,106 @@ function setPanelFilter(slug) {
   for (const [key, li] of itemEls) li.hidden = Boolean(slug) && annotations.get(key).tag !== slug;
 }
 
-async function toggleReviewed() {
-  const status = data.article.status === "reviewed" ? "in_review" : "reviewed";
+// ---------------------------------------------------------------- the reviewer's assignment
+
+async function toggleReviewDone() {
+  const done = !data.assignment.done;
+  if (done && [...annotations.values()].some((a) => a.state !== "saved")) {
+    return say("Some changes are not saved yet: retry or undo them before marking your review done.", "error");
+  }
   const button = $("review-button");
   button.disabled = true;
   try {
-    const article = await api.patch(data.api.article, { status });
-    data.article.status = article.status;
-    showStatus();
-    say(status === "reviewed" ? "The article is marked reviewed." : "The article is back in review.");
+    const assignment = await api.patch(data.assignment.url, { done });
+    data.assignment.done = assignment.done;
+    showAssignment();
+    say(assignment.done ? "Your review is marked done." : "Your review is open again.");
   } catch (error) {
-    say(`The status was not changed: ${error.message}`, "error");
+    say(`Your review was not marked: ${error.message}`, "error");
   } finally {
     button.disabled = false;
   }
 }
 
-function showStatus() {
-  const labels = { new: "New", in_review: "In review", reviewed: "Reviewed" };
-  const badge = $("article-status");
-  badge.textContent = labels[data.article.status] || data.article.status;
-  badge.className = `status status-${data.article.status}`;
-  $("review-button").textContent =
-    data.article.status === "reviewed" ? "Reopen for review" : "Mark article reviewed";
+function showAssignment() {
+  const { done } = data.assignment;
+  $("review-button").textContent = done ? "Reopen my review" : "Mark my review done";
+  const state = $("assignment-state");
+  state.textContent = done ? "Your review is done" : "Assigned to you";
+  state.classList.toggle("done", done);
+}
+
+// ---------------------------------------------------------------- history (editors)
+
+async function toggleHistory(ann) {
+  const open = itemEls.get(ann.key)?.querySelector(".history");
+  if (open) {
+    open.remove();
+  } else {
+    let events;
+    try {
+      events = await api.get(`${data.api.annotations}${ann.id}/history/`);
+    } catch (error) {
+      return say(`Could not load the history: ${error.message}`, "error");
+    }
+    // The item may be gone (deleted, or the view switched) or opened by a second click.
+    const li = itemEls.get(ann.key);
+    if (!li || li.querySelector(".history")) return;
+    li.append(historyList(events));
+  }
+  showHistoryButton(itemEls.get(ann.key));
+}
+
+function showHistoryButton(li) {
+  const button = li?.querySelector(".history-button");
+  if (!button) return;
+  const open = Boolean(li.querySelector(".history"));
+  button.textContent = open ? "Hide history" : "History";
+  button.setAttribute("aria-expanded", String(open));
+}
+
+function historyList(events) {
+  // Notes and quotes are reviewers' text: everything goes in as text, never as markup.
+  const list = element("ol", { className: "history", ariaLabel: "History" });
+  for (const event of events) {
+    const when = element("time", { dateTime: event.at, textContent: new Date(event.at).toLocaleString() });
+    const item = element("li");
+    item.append(element("strong", { textContent: event.kind_label }), ` by ${event.actor}, `, when);
+    for (const line of eventDetails(event)) item.append(element("p", { className: "change", textContent: line }));
+    list.append(item);
+  }
+  return list;
+}
+
+function eventDetails({ kind, data: about = {} }) {
+  if (kind === "changed") {
+    const before = about.before || {};
+    const after = about.after || {};
+    return Object.keys(before).map((field) => changeLine(field, before[field], after[field]));
+  }
+  if (kind === "created" || kind === "deleted") {
+    const lines = [`${tagName(about.tag)}: “${shorten(about.quote || "", 140)}”`];
+    if (about.note) lines.push(`note: ${quoted(about.note)}`);
+    return lines;
+  }
+  if (kind === "accepted" || kind === "rejected") {
+    return [`${tagName(about.tag)} on sentence ${about.sentence + 1}`];
+  }
+  return about.reviewer ? [`reviewer: ${about.reviewer}`] : [];
+}
+
+function changeLine(field, before, after) {
+  if (field === "tag") return `tag: ${tagName(before)} → ${tagName(after)}`;
+  if (field === "note") return `note changed: ${quoted(before)} → ${quoted(after)}`;
+  return `${field}: ${before} → ${after}`;
+}
+
+function tagName(slug) {
+  return tags.get(slug)?.name || slug;
+}
+
+function quoted(text) {
+  return text ? `“${shorten(text, 80)}”` : "(none)";
 }
 
 // ---------------------------------------------------------------- set-up
@@ -715,7 +820,6 @@ function shorten(text, limit) {
 function start() {
   buildPalette();
   buildViewSelect();
-  showStatus();
   showProgress();
   document.addEventListener("keydown", onKey);
   docEl.addEventListener("mousedown", () => {
@@ -724,7 +828,7 @@ function start() {
   docEl.addEventListener("mouseup", onPointerUp);
   docEl.addEventListener("click", onClick);
   $("undo-button").addEventListener("click", undo);
-  $("review-button").addEventListener("click", toggleReviewed);
+  if (data.assignment) $("review-button").addEventListener("click", toggleReviewDone);
   $("help-button").addEventListener("click", () => $("shortcuts").showModal());
   $("panel-filter").addEventListener("change", (event) => setPanelFilter(event.target.value));
   $("exact-toggle").addEventListener("change", () => {

@@ -103,7 +103,7 @@ export class Highlights {
 
   label(ann) {
     const name = this.tags.get(ann.tag)?.name || ann.tag;
-    const who = ann.author !== this.username ? ` · ${ann.author}` : "";
+    const who = ann.final ? " · final" : ann.author !== this.username ? ` · ${ann.author}` : "";
     const state = ann.state === "failed" ? " ⚠ not saved" : ann.state === "saving" ? " …" : "";
     return `${name}${who}${state}`;
   }
