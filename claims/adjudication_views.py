@@ -9,11 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims import agreement, selectors
+from claims import agreement, reports, selectors
 from claims.models import Article, Assignment, Tag
 from claims.permissions import EDITORS, role_required
-
-NOT_AVAILABLE = "—"
 
 
 @dataclass(frozen=True)
@@ -87,22 +85,10 @@ def _agreement_row(row: agreement.TagAgreement, colours: dict[str, str]) -> Agre
         colour=colours.get(row.tag, ""),
         positive=row.positive,
         units=row.units,
-        percent=_percent(row.percent_agreement),
-        kappa=_ratio(row.cohen_kappa),
-        alpha=_ratio(row.krippendorff_alpha),
+        percent=reports.percent_text(row.percent_agreement),
+        kappa=reports.ratio_text(row.cohen_kappa),
+        alpha=reports.ratio_text(row.krippendorff_alpha),
     )
-
-
-def _percent(value: float | None) -> str:
-    return NOT_AVAILABLE if value is None else f"{value:.0%}"
-
-
-def _ratio(value: float | None) -> str:
-    if value is None:
-        return NOT_AVAILABLE
-    # Adding 0.0 turns a rounded -0.0 (float noise around a kappa of 0) into 0.0; and a minus
-    # sign, not a hyphen, for the agreement worse than chance that kappa and alpha can show.
-    return f"{round(value, 2) + 0.0:.2f}".replace("-", "−")
 
 
 def _page_data(request: HttpRequest, article: Article) -> dict:

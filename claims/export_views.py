@@ -7,35 +7,32 @@ from django.views.decorators.http import require_GET
 from claims import selectors
 from claims.exports.http import export_format_get, export_response
 from claims.exports.prices import price_csv
-from claims.exports.rows import ExportSource, Links, covered_articles
+from claims.exports.rows import ExportSource, Links, covered_articles, export_label
 from claims.forms import ReportFilterForm
 from claims.permissions import EVERY_ROLE, role_required
-
-# What an article export may be narrowed to; one reviewer's is `reviewer=<username>`.
-# "final" is everyone's until adjudication exists.
-ARTICLE_SCOPES = ("everyone", "final")
+from claims.selectors import ReportFilters
 
 
 @role_required(EVERY_ROLE)
 @require_GET
 def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpResponse:
-    """One article's annotations (those the user may see), with the article itself."""
+    """One article's annotations (those the user may see), with the article itself: the
+    reviewers' (optionally one reviewer's) or, with `scope=final`, the final ones."""
     export_format = export_format_get(fmt)
     article = selectors.article_get(pk=article_id)
     form = ReportFilterForm(request.GET)
-    problem = _scope_problem(request.GET.get("scope") or "everyone", form)
-    if problem:
-        return _bad_request(problem)
+    if not form.is_valid():
+        return _bad_request(form.errors.as_text())
     filters = form.filters(article_id=article.pk)
     annotations = selectors.report_annotations(user=request.user, filters=filters)
     source = ExportSource(
         annotations=annotations,
         articles=covered_articles(annotations=annotations, filters=filters, every_article=True),
         links=Links.on_site(request.build_absolute_uri),
-        label=f"Annotations on “{article.title}”",
+        label=export_label(filters, article_title=article.title),
         iri=request.build_absolute_uri(),
     )
-    filename = f"article-{article.pk}-annotations"
+    filename = f"article-{article.pk}-{_layer_name(filters)}"
     return export_response(export_format=export_format, source=source, filename=filename)
 
 
@@ -54,11 +51,11 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
         annotations=annotations,
         articles=covered_articles(annotations=annotations, filters=filters, every_article=False),
         links=Links.on_site(request.build_absolute_uri),
-        label="Claimscope annotations",
+        label=export_label(filters),
         iri=request.build_absolute_uri(),
     )
     return export_response(
-        export_format=export_format, source=source, filename="claimscope-annotations"
+        export_format=export_format, source=source, filename=f"claimscope-{_layer_name(filters)}"
     )
 
 
@@ -66,25 +63,22 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def price_export(request: HttpRequest) -> HttpResponse:
     """The prices quoted in the price claims a report with these filters covers, streamed:
-    a reviewer gets those in their own annotations, editors and readers everyone's."""
+    a reviewer gets those in their own annotations, editors and readers everyone's; with
+    `scope=final`, those in the final annotations."""
     form = ReportFilterForm(request.GET)
     if not form.is_valid():
         return _bad_request(form.errors.as_text())
-    annotations = selectors.report_annotations(user=request.user, filters=form.filters())
+    filters = form.filters()
+    annotations = selectors.report_annotations(user=request.user, filters=filters)
     response = StreamingHttpResponse(price_csv(annotations), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="claimscope-prices.csv"'
+    name = "claimscope-final-prices" if filters.final else "claimscope-prices"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
-def _scope_problem(scope: str, form: ReportFilterForm) -> str:
-    """What is wrong with an article export's query string, or ""."""
-    if scope not in ARTICLE_SCOPES:
-        return f"scope: “{scope}” is not one of {', '.join(ARTICLE_SCOPES)}."
-    if not form.is_valid():
-        return form.errors.as_text()
-    if scope == "final" and form.cleaned_data["reviewer"]:
-        return "scope: choose one reviewer or the final annotations, not both."
-    return ""
+def _layer_name(filters: ReportFilters) -> str:
+    """How a download's file name says which annotations it holds."""
+    return "final-annotations" if filters.final else "annotations"
 
 
 def _bad_request(message: str) -> HttpResponse:

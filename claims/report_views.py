@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from claims import charts, reports, selectors
 from claims.exports.pdf import pdf_response
 from claims.exports.xlsx import corpus_workbook
-from claims.forms import FINAL_SCOPE, ArticleReportForm, CorpusReportForm, filter_summary
+from claims.forms import ArticleReportForm, CorpusReportForm, filter_summary
 from claims.models import Annotation
 from claims.permissions import EVERY_ROLE, role_required
 
@@ -54,7 +54,7 @@ def _article_context(
     request: HttpRequest, article_id: int, *, limit: int = reports.FLAGGED_LIMIT
 ) -> dict[str, Any]:
     """The article, the filter form and, when the filters are valid, the report listing at
-    most `limit` annotations."""
+    most `limit` annotations, with the reviewers' agreement for editors and readers."""
     article = selectors.article_get(pk=article_id)
     form = ArticleReportForm(request.GET, user=request.user, article=article)
     context: dict[str, Any] = {"article": article, "form": form}
@@ -66,7 +66,8 @@ def _article_context(
     return {
         **context,
         "report": reports.article_report(annotations=annotations, limit=limit),
-        "final": form.cleaned_data["scope"] == FINAL_SCOPE,
+        "agreement": reports.agreement_section(user=request.user, filters=filters),
+        "final": filters.final,
         "own_only": not selectors.user_sees_all_annotations(request.user),
         "filters": filter_summary(form),
         "sentences": article.sentences.count(),
@@ -138,7 +139,8 @@ def corpus_report_xlsx(request: HttpRequest) -> HttpResponse:
     if annotations is None:
         return render(request, CORPUS_PAGE, {"form": form}, status=400)
     report = reports.corpus_report(annotations=annotations)
-    workbook = corpus_workbook(report=report, annotations=annotations)
+    agreement = reports.report_agreement(user=request.user, filters=form.filters())
+    workbook = corpus_workbook(report=report, annotations=annotations, agreement=agreement)
     return FileResponse(
         workbook,
         as_attachment=True,
@@ -161,10 +163,13 @@ def _corpus_context(
     request: HttpRequest, form: CorpusReportForm, annotations: QuerySet[Annotation]
 ) -> dict[str, Any]:
     report = reports.corpus_report(annotations=annotations)
+    filters = form.filters()
     query = request.GET.urlencode()
     return {
         "form": form,
         "report": report,
+        "agreement": reports.agreement_section(user=request.user, filters=filters),
+        "final": filters.final,
         "publisher_chart": _publisher_chart(report.by_publisher),
         "month_chart": _month_chart(report.by_month),
         "chart_publishers": CHART_PUBLISHERS,

@@ -1,5 +1,6 @@
 """What the article and corpus reports show: counts per tag, publisher and month, the most
-flagged articles, the flagged sentences and the prices they quote, counted in the database."""
+flagged articles, the flagged sentences and the prices they quote, counted in the database,
+and how far the reviewers agree."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from claims import selectors
+from claims.agreement import Agreement, TagAgreement, corpus_agreement
 from claims.models import Annotation, Article, Sentence, Tag
 from claims.prices import PriceQuote, extract_prices
+from claims.selectors import ReportFilters
 
 PRICE_TAG = "price-claim"
 # An article's report page lists this many annotations at most: a page this long is already
@@ -18,6 +21,9 @@ PRICE_TAG = "price-claim"
 FLAGGED_LIMIT = 2_000
 MOST_FLAGGED_LIMIT = 20
 PRICED_LIMIT = 200
+# How an agreement figure that is undefined (kappa beside more than two reviewers, alpha when
+# every decision was the same) is printed.
+NOT_AVAILABLE = "—"
 
 
 @dataclass(frozen=True)
@@ -233,8 +239,9 @@ def reviewer_choices(*, user: selectors.User, article: Article | None = None) ->
         return [user.get_username()]
     if article is not None:
         return selectors.article_reviewers(article=article)
+    # Editors' final annotations make them no reviewers.
     authors = get_user_model().objects.filter(
-        Exists(Annotation.objects.filter(author_id=OuterRef("pk")))
+        Exists(Annotation.objects.filter(author_id=OuterRef("pk"), final=False))
     )
     return list(authors.order_by("username").values_list("username", flat=True))
 
@@ -313,3 +320,81 @@ def priced_sentences(
     ]
     total = len(items) if len(items) < limit else spans.count()
     return Listing(items, total)
+
+
+# --- Agreement ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    """One row of a report's agreement table, its figures as printed."""
+
+    name: str
+    colour: str  # "" for the row that pools every tag
+    units: int
+    positive: int
+    percent: str
+    kappa: str
+    alpha: str
+
+
+@dataclass(frozen=True)
+class AgreementSection:
+    """A report's agreement figures, and what they do and do not cover."""
+
+    figures: Agreement
+    lines: list[AgreementLine]
+    overall: AgreementLine | None
+    tags_chosen: bool  # only the tags the report's filters name are counted
+    ignores_filters: bool  # the report has reviewer or date filters, which agreement ignores
+
+
+def report_agreement(*, user: selectors.User, filters: ReportFilters) -> Agreement | None:
+    """Agreement over the articles and tags the report's filters select, for editors and
+    readers. A reviewer's report covers their own work only, so they get None."""
+    if not selectors.user_sees_all_annotations(user):
+        return None
+    return corpus_agreement(filters=filters)
+
+
+def agreement_section(*, user: selectors.User, filters: ReportFilters) -> AgreementSection | None:
+    """`report_agreement` as a report page prints it."""
+    figures = report_agreement(user=user, filters=filters)
+    if figures is None:
+        return None
+    colours = dict(
+        Tag.objects.filter(slug__in=[row.tag for row in figures.tags]).values_list("slug", "colour")
+    )
+    return AgreementSection(
+        figures=figures,
+        lines=[agreement_line(row, colour=colours.get(row.tag, "")) for row in figures.tags],
+        overall=agreement_line(figures.overall, colour="") if figures.overall else None,
+        tags_chosen=bool(filters.tags),
+        ignores_filters=bool(filters.reviewer or filters.created_after or filters.created_before),
+    )
+
+
+def agreement_line(row: TagAgreement, *, colour: str) -> AgreementLine:
+    return AgreementLine(
+        name=row.tag_name,
+        colour=colour,
+        units=row.units,
+        positive=row.positive,
+        percent=percent_text(row.percent_agreement),
+        kappa=ratio_text(row.cohen_kappa),
+        alpha=ratio_text(row.krippendorff_alpha),
+    )
+
+
+def percent_text(value: float | None) -> str:
+    """A share as a whole percentage, as the adjudication page prints it."""
+    return NOT_AVAILABLE if value is None else f"{value:.0%}"
+
+
+def ratio_text(value: float | None) -> str:
+    """Two decimals, as kappa and alpha are quoted, with a minus sign, not a hyphen: both go
+    below zero when reviewers agree less than chance would have them."""
+    if value is None:
+        return NOT_AVAILABLE
+    # Adding 0.0 turns a rounded -0.0 (float noise around a kappa of 0) into 0.0.
+    return f"{round(value, 2) + 0.0:.2f}".replace("-", "−")

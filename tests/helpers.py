@@ -1,6 +1,6 @@
 """Small builders the test modules share."""
 
-from claims import services
+from claims import selectors, services
 from claims.models import Annotation, Article
 
 
@@ -11,3 +11,21 @@ def annotate_phrase(author, article: Article, tag: str, phrase: str, note: str =
         article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
     )
     return services.annotation_create(author=author, draft=draft)
+
+
+def adjudicate(
+    editor, article: Article, *, accept: set[tuple[int, str]], finish: bool = True
+) -> None:
+    """Decide every tag the reviewers proposed, accepting the (sentence index, tag slug) pairs
+    in `accept` and rejecting the rest, then (with `finish`) close the adjudication."""
+    for row in selectors.adjudication_grid(article=article).rows:
+        for proposal in row.proposals:
+            services.decision_make(
+                article=article,
+                sentence=row.index,
+                tag=proposal.tag,
+                accept=(row.index, proposal.tag) in accept,
+                editor=editor,
+            )
+    if finish:
+        services.adjudication_finish(article=article, editor=editor)

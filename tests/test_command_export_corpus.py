@@ -1,5 +1,6 @@
 """manage.py export_corpus: the same exports as the downloads, for the whole corpus or a part."""
 
+import csv
 import io
 import json
 
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from claims.models import Article
-from tests.helpers import annotate_phrase
+from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,77 @@ def test_it_writes_to_a_file_when_asked(corpus, tmp_path):
     assert printed == ""
     assert path.read_bytes().decode("utf-8") == _export("--format", "csv")
     assert path.read_bytes().count(b"\r\n") == 4
+
+
+# --- The final annotations --------------------------------------------------------------------
+
+
+@pytest.fixture
+def adjudicated(corpus, editor) -> dict[str, Article]:
+    """Edna accepted Omar's price on the knee article and finished; nothing on the others."""
+    knees = corpus["knees"]
+    price = knees.sentences.get(text__contains="$10,000").index
+    adjudicate(editor, knees, accept={(price, "price-claim")})
+    return corpus
+
+
+def test_with_final_it_exports_the_final_annotations_and_their_articles_only(adjudicated):
+    records = _records("--final")
+
+    assert [a["title"] for a in _of_type(records, "article")] == ["Knees"]
+    [annotation] = _of_type(records, "annotation")
+    assert (annotation["tag"], annotation["author"], annotation["final"]) == (
+        "price-claim",
+        "edna",
+        True,
+    )
+    assert annotation["quote"] == adjudicated["knees"].sentences.get(text__contains="$10,000").text
+    assert _of_type(records, "article")[0]["adjudicated_by"] == "edna"
+
+
+def test_without_final_the_native_formats_carry_both_kinds_marked(adjudicated):
+    annotations = _of_type(_records(), "annotation")
+
+    # In document order: Edna's final price claim spans the sentence Omar's starts inside.
+    assert [(a["author"], a["final"]) for a in annotations] == [
+        ("rita", False),
+        ("edna", True),
+        ("omar", False),
+        ("omar", False),
+    ]
+
+
+def test_without_final_the_other_formats_carry_the_reviewers_annotations(adjudicated):
+    rows = list(csv.DictReader(io.StringIO(_export("--format", "csv"))))
+
+    assert [row["reviewer"] for row in rows] == ["rita", "omar", "omar"]
+
+
+def test_a_reviewer_filter_leaves_out_the_final_annotations_of_the_native_formats(adjudicated):
+    annotations = _of_type(_records("--reviewer", "omar"), "annotation")
+
+    assert [(a["author"], a["final"]) for a in annotations] == [("omar", False)] * 2
+
+
+def test_its_final_csv_is_the_editors_final_download(client, editor, adjudicated):
+    client.force_login(editor)
+    url = reverse("claims:corpus_export", args=["csv"])
+    download = client.get(url, {"scope": "final"}).getvalue()
+
+    assert _export("--format", "csv", "--final") == download.decode("utf-8")
+
+
+def test_it_refuses_final_together_with_one_reviewer(adjudicated):
+    with pytest.raises(CommandError, match="Choose one reviewer or the final annotations"):
+        _export("--final", "--reviewer", "omar")
+
+
+def test_it_names_a_final_w3c_collection_after_the_matching_download(adjudicated, settings):
+    settings.CLAIMSCOPE_BASE_URL = "https://claimscope.example"
+
+    collection = json.loads(_export("--format", "w3c", "--final"))
+
+    assert collection["id"] == "https://claimscope.example/reports/export.w3c?scope=final"
+    assert collection["label"] == "Claimscope final annotations"
+    assert collection["total"] == 1
+    assert collection["first"]["items"][0]["creator"]["nickname"] == "edna"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
-from tests.helpers import annotate_phrase
+from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,11 @@ AWKWARD_NOTE = 'Claims "no risk", yet lists three;\nsee FAQ, point 4 — « vrai
 
 
 @pytest.fixture
-def corpus(make_article, reviewer, other_reviewer) -> None:
+def corpus(make_article, reviewer, other_reviewer, editor) -> None:
     """Three articles (emoji and accents, one never annotated), a tag of our own and a changed
-    default one, and annotations by two reviewers with awkward notes."""
+    default one, annotations by two reviewers with awkward notes, and final annotations: the
+    peptide article adjudicated (two tags accepted, one rejected), the ozone article's
+    adjudication under way (one tag accepted)."""
     services.tag_create(
         slug="miracle-cure", name="Miracle cure", definition="Cures “everything”.", colour="#123456"
     )
@@ -49,6 +51,11 @@ def corpus(make_article, reviewer, other_reviewer) -> None:
     annotate_phrase(other_reviewer, peptide, "price-claim", "à partir de 1 500 €", 'Prix, "TTC"?')
     annotate_phrase(reviewer, peptide, "miracle-cure", "💯 results")
     annotate_phrase(other_reviewer, ozone, "unsupported", "completely cleared her infection")
+    ageing = peptide.sentences.get(text__contains="reverse ageing").index
+    price = peptide.sentences.get(text__contains="1 500").index
+    adjudicate(editor, peptide, accept={(ageing, "overstated"), (price, "price-claim")})
+    cleared = ozone.sentences.get(text__contains="completely cleared").index
+    adjudicate(editor, ozone, accept={(cleared, "unsupported")}, finish=False)
     Article.objects.filter(pk=ozone.pk).update(status=Article.Status.REVIEWED)
     Annotation.objects.filter(note=AWKWARD_NOTE).update(
         created_at=datetime(2024, 2, 29, 12, 0, 1, 123456, tzinfo=UTC)
@@ -73,6 +80,7 @@ def _database_rows() -> dict[str, list]:
         *("content_sha256", "title", "publisher", "source_url", "original_filename"),
         *("media_type", "original_size", "text", "text_length", "language", "status"),
         *("created_by__username", "created_at", "updated_at"),
+        *("adjudicated_at", "adjudicated_by__username"),
     )
     sentences = Sentence.objects.order_by("article__content_sha256", "index").values_list(
         "article__content_sha256", "index", "start", "end", "text", "kind", "block"
@@ -81,10 +89,10 @@ def _database_rows() -> dict[str, list]:
         "slug", "name", "definition", "colour", "shortcut", "order", "archived"
     )
     annotations = Annotation.objects.order_by(
-        "article__content_sha256", "start", "end", "tag__slug", "author__username"
+        "article__content_sha256", "start", "end", "tag__slug", "final", "author__username"
     ).values_list(
         *("article__content_sha256", "start", "end", "quote", "prefix", "suffix", "tag__slug"),
-        *("note", "author__username", "created_at", "updated_at"),
+        *("note", "author__username", "final", "created_at", "updated_at"),
     )
     return {
         "articles": list(articles),
@@ -119,9 +127,26 @@ def test_a_corpus_survives_export_and_import_into_an_empty_instance(corpus, tmp_
     assert _database_rows() == before
     assert _export(tmp_path / f"second.{fmt}", fmt) == first
     assert summary == (
-        "Imported 1 new and 4 updated tags, 3 articles (0 already here), 5 annotations "
-        "(0 already here) and 2 new reviewers.\n"
+        "Imported 1 new and 4 updated tags, 3 articles (0 already here), 8 annotations "
+        "(0 already here) and 3 new reviewers.\n"
     )
+
+
+def test_it_keeps_final_annotations_final_and_adjudicated_articles_adjudicated(corpus, tmp_path):
+    _export(tmp_path / "corpus.jsonl", "jsonl")
+    _empty_the_instance()
+
+    _import(tmp_path / "corpus.jsonl")
+
+    finals = Annotation.objects.filter(final=True).order_by("article__title", "start")
+    assert [(a.article.title, a.tag.slug, a.author.username) for a in finals] == [
+        ("Ozone", "unsupported", "edna"),
+        ("Peptides 🧬", "overstated", "edna"),
+        ("Peptides 🧬", "price-claim", "edna"),
+    ]
+    adjudicated = Article.objects.filter(adjudicated_at__isnull=False)
+    assert [(a.title, a.adjudicated_by.username) for a in adjudicated] == [("Peptides 🧬", "edna")]
+    assert Annotation.objects.filter(final=False).count() == 5
 
 
 def test_it_creates_missing_reviewers_who_cannot_sign_in_yet(corpus, tmp_path):
@@ -131,7 +156,8 @@ def test_it_creates_missing_reviewers_who_cannot_sign_in_yet(corpus, tmp_path):
     _import(tmp_path / "corpus.jsonl")
 
     users = User.objects.order_by("username")
-    assert [u.username for u in users] == ["omar", "rita"]
+    # The adjudicating editor too: a file cannot make anyone an editor.
+    assert [u.username for u in users] == ["edna", "omar", "rita"]
     assert not any(u.has_usable_password() for u in users)
     assert all(u.groups.filter(name=REVIEWER).exists() for u in users)
 
@@ -145,9 +171,10 @@ def test_it_reads_a_download_and_standard_input(client, editor, corpus, tmp_path
 
     _import("-")
 
-    # The download leaves out the article nobody annotated.
+    # The download holds the reviewers' annotations (those the report page shows, not the
+    # final ones) and leaves out the article nobody annotated.
     after = _database_rows()
-    assert after["annotations"] == before["annotations"]
+    assert after["annotations"] == [row for row in before["annotations"] if not row[9]]
     assert len(after["articles"]) == len(before["articles"]) - 1
 
 
@@ -158,7 +185,24 @@ def test_importing_the_same_file_twice_adds_nothing(corpus, tmp_path):
     summary = _import(tmp_path / "corpus.jsonl")
 
     assert _database_rows() == before
-    assert "0 articles (3 already here), 0 annotations (5 already here)" in summary
+    assert "0 articles (3 already here), 0 annotations (8 already here)" in summary
+
+
+def test_it_takes_a_final_annotation_already_here_for_the_same_whoever_accepted_it(
+    corpus, tmp_path
+):
+    path = tmp_path / "corpus.jsonl"
+    _export(path, "jsonl")
+    records = _lines(path)
+    for record in records:
+        if record.get("final"):
+            record["author"] = "another-editor"
+    before = _database_rows()
+
+    summary = _import(_write_lines(path, records))
+
+    assert _database_rows() == before
+    assert "0 annotations (8 already here)" in summary
 
 
 # --- Refusals ---------------------------------------------------------------------------------

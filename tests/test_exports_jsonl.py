@@ -91,6 +91,8 @@ def test_it_writes_an_article_with_its_text_and_compact_sentences(client, editor
         "created_by": "rita",
         "created_at": stored.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": stored.updated_at.isoformat().replace("+00:00", "Z"),
+        "adjudicated_at": "",
+        "adjudicated_by": "",
         "text": stored.text,
         "sentences": [
             [s.index, s.start, s.end, s.kind, s.block] for s in stored.sentences.order_by("index")
@@ -108,6 +110,7 @@ def test_it_names_an_annotations_article_tag_and_author_by_stable_keys(client, e
         "article": stored.article.content_sha256,
         "tag": "overstated",
         "author": "rita",
+        "final": False,
         "start": stored.start,
         "end": stored.end,
         "quote": "no side effects",
@@ -232,6 +235,14 @@ def test_it_refuses_another_format_or_version(header, message):
         (
             {"type": "tag", "slug": "x", "name": "X", "colour": "#000000", "order": True},
             "the tag's “order” must be int",
+        ),
+        (
+            {"type": "annotation", "article": "a", "tag": "x", "author": "u", "final": "yes"},
+            "the annotation's “final” must be bool",
+        ),
+        (
+            {"type": "annotation", "article": "a", "tag": "x", "author": "u", "final": 1},
+            "the annotation's “final” must be bool",
         ),
     ],
 )

@@ -1,5 +1,6 @@
 """The article report page and its PDF: who sees what, the reviewer choice, downloads."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -8,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from claims import reports, selectors, services
-from claims.models import Article
-from tests.helpers import annotate_phrase
+from claims.models import Annotation, Article
+from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +168,11 @@ def test_it_reads_the_report_in_a_fixed_number_of_queries(
     client, editor, article, django_assert_num_queries
 ):
     client.force_login(editor)
-    with django_assert_num_queries(14):
+    # Nine for the report itself, five for the agreement section.
+    with django_assert_num_queries(19):
         client.get(_url("article_report", article))
     annotate_phrase(editor, article, "unsupported", "Learn more about our clinic.", note="Vague.")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(19):
         client.get(_url("article_report", article))
 
 
@@ -183,14 +185,6 @@ def test_it_shows_one_reviewers_annotations_when_asked(client, editor, article):
         "Our stem cell treatment has no side effects.",
         "Treatments cost between €7,000 and €31,000* per course.",
     ]
-
-
-def test_it_says_that_final_annotations_are_everyones_until_adjudication(client, editor, article):
-    client.force_login(editor)
-    response = client.get(_url("article_report", article, "scope=final"))
-    assert response.status_code == 200
-    assert response.context["report"].summary.annotations == 5
-    assert "adjudication does not exist yet" in response.text
 
 
 def test_it_lists_the_amounts_quoted_in_price_claims(client, editor, article):
@@ -312,3 +306,123 @@ def test_it_says_on_the_page_when_the_list_is_cut_short(client, editor, make_art
     response = client.get(_url("article_report", article))
     assert "the first 2,000 of 2,001 annotations" in response.text
     assert sum(len(span.annotations) for span in response.context["report"].flagged) == 2_000
+
+
+# --- The final annotations --------------------------------------------------------------------
+
+NO_SIDE_EFFECTS = "Our stem cell treatment has no side effects."
+PRICES = "Treatments cost between €7,000 and €31,000* per course."
+# The sentences (by index) the editor's verdicts are about.
+NO_SIDE_EFFECTS_AT, CLEARED_AT, PRICES_AT = 1, 2, 4
+
+
+def _tags_authors_quotes(response) -> set[tuple[str, str, str]]:
+    return {
+        (annotation.tag.slug, annotation.author.username, annotation.quote)
+        for span in response.context["report"].flagged
+        for annotation in span.annotations
+    }
+
+
+def test_it_shows_only_the_final_annotations_in_the_final_scope(client, editor, article):
+    adjudicate(
+        editor, article, accept={(NO_SIDE_EFFECTS_AT, "overstated"), (PRICES_AT, "price-claim")}
+    )
+    client.force_login(editor)
+
+    response = client.get(_url("article_report", article, "scope=final"))
+
+    assert response.status_code == 200
+    assert _tags_authors_quotes(response) == {
+        ("overstated", "edna", NO_SIDE_EFFECTS),
+        ("price-claim", "edna", PRICES),
+    }
+    assert response.context["report"].reviewers == ["edna"]
+    assert response.context["filters"] == [("Annotations", "Final (adjudicated)")]
+    finished = Article.objects.get(pk=article.pk).adjudicated_at
+    assert f"finished {finished:%Y-%m-%d} by edna" in response.text
+    assert "not finished" not in response.text
+    assert "Omar&#x27;s private doubt." not in response.text
+
+
+def test_it_shows_the_reviewers_annotations_by_default_after_adjudication(client, editor, article):
+    adjudicate(editor, article, accept={(NO_SIDE_EFFECTS_AT, "overstated")})
+    client.force_login(editor)
+
+    response = client.get(_url("article_report", article))
+
+    assert response.context["report"].summary.annotations == 5
+    assert ("overstated", "edna", NO_SIDE_EFFECTS) not in _tags_authors_quotes(response)
+
+
+def test_it_says_how_many_tags_are_final_while_adjudication_is_under_way(client, editor, article):
+    adjudicate(
+        editor,
+        article,
+        accept={(NO_SIDE_EFFECTS_AT, "overstated"), (CLEARED_AT, "cited-case-report")},
+        finish=False,
+    )
+    client.force_login(editor)
+
+    response = client.get(_url("article_report", article, "scope=final"))
+
+    assert response.context["report"].summary.annotations == 2
+    assert "Adjudication of this article is not finished: 2 tags are final so far." in (
+        response.text
+    )
+    assert "does not exist yet" not in response.text
+
+
+def test_it_carries_the_reviewers_notes_into_the_final_annotation(client, editor, article):
+    adjudicate(editor, article, accept={(CLEARED_AT, "cited-case-report")})
+    client.force_login(editor)
+
+    response = client.get(_url("article_report", article, "scope=final"))
+
+    [span] = response.context["report"].flagged
+    assert [a.note for a in span.annotations] == ["rita: One patient, told as a story."]
+
+
+def test_it_shows_a_reviewer_the_final_annotations_only_once_adjudication_is_finished(
+    signed_in, editor, article
+):
+    adjudicate(editor, article, accept={(PRICES_AT, "price-claim")}, finish=False)
+
+    before = signed_in.get(_url("article_report", article, "scope=final"))
+    services.adjudication_finish(article=article, editor=editor)
+    after = signed_in.get(_url("article_report", article, "scope=final"))
+
+    assert before.context["report"].summary.annotations == 0
+    assert "you will see its final tags here once it is" in before.text
+    # Omar's price claim, accepted: a reviewer sees the verdict, never Omar's own annotation.
+    assert _tags_authors_quotes(after) == {("price-claim", "edna", PRICES)}
+    assert "final annotations of the articles whose adjudication is finished" in after.text
+
+
+def test_it_keeps_the_final_scope_in_every_download(client, editor, article):
+    adjudicate(editor, article, accept={(PRICES_AT, "price-claim")})
+    client.force_login(editor)
+    query = "reviewer=&scope=final&created_after=&created_before="
+
+    response = client.get(_url("article_report", article, query))
+
+    csv_url = reverse("claims:article_export", args=[article.pk, "csv"]) + f"?{query}"
+    assert csv_url in [download.url for download in response.context["downloads"]]
+    for download in response.context["downloads"]:
+        assert "scope=final" in download.url, download.label
+    csv_text = b"".join(client.get(csv_url).streaming_content).decode()
+    [final] = Annotation.objects.filter(final=True)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [(row["annotation_id"], row["reviewer"]) for row in rows] == [(str(final.pk), "edna")]
+
+
+def test_it_renders_a_pdf_of_the_final_annotations(client, editor, article):
+    adjudicate(editor, article, accept={(PRICES_AT, "price-claim")})
+    client.force_login(editor)
+
+    response = client.get(_url("article_report_pdf", article, "scope=final"))
+
+    text = _flat(_pdf_text(response.content))
+    assert PRICES in text
+    assert "It completely cleared arthritis" not in text
+    assert "Final annotations" in text

@@ -1,5 +1,6 @@
 """The corpus report: its tables and charts, filters, permissions, and the PDF and XLSX."""
 
+import csv
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from claims import services
 from claims.models import Annotation, Article
+from tests.helpers import adjudicate
 
 pytestmark = pytest.mark.django_db
 
@@ -228,8 +230,9 @@ def test_it_lists_the_prices_quoted_in_price_claims(as_editor, corpus):
 def test_it_reads_the_report_in_a_fixed_number_of_queries(
     as_editor, corpus, make_article, other_reviewer, django_assert_num_queries
 ):
-    # Session, user and roles; the filters' choices; then each table and count once.
-    with django_assert_num_queries(16):
+    # Session, user and roles; the filters' choices; then each table and count once; and five
+    # for the agreement section.
+    with django_assert_num_queries(21):
         as_editor.get(REPORT)
     more = make_article(text=KNEES.replace("Knee", "Hip"), title="Hips", publisher="HipCo")
     start = more.text.index("regrow cartilage")
@@ -237,7 +240,7 @@ def test_it_reads_the_report_in_a_fixed_number_of_queries(
         article_id=more.pk, tag="overstated", start=start, end=start + len("regrow cartilage")
     )
     services.annotation_create(author=other_reviewer, draft=draft)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(21):
         as_editor.get(REPORT)
 
 
@@ -355,7 +358,13 @@ def _xlsx(client, query=None):
 
 def test_it_writes_the_workbook_sheets_in_order(as_editor, corpus):
     workbook = _xlsx(as_editor)
-    assert workbook.sheetnames == ["Tag by publisher", "Most flagged", "By month", "Annotations"]
+    assert workbook.sheetnames == [
+        "Tag by publisher",
+        "Most flagged",
+        "By month",
+        "Annotations",
+        "Agreement",
+    ]
 
 
 def test_it_writes_tag_counts_per_publisher_cell_by_cell(as_editor, corpus):
@@ -454,6 +463,7 @@ def test_it_writes_only_a_reviewers_own_annotations_to_the_workbook(signed_in, c
     workbook = _xlsx(signed_in)
     assert {row[8] for row in _rows(workbook, "Annotations")[1:]} == {"rita"}
     assert _rows(workbook, "Tag by publisher")[-1] == ("Total", 2, 1, 3, 2)
+    assert "Agreement" not in workbook.sheetnames
 
 
 def test_it_narrows_the_workbook_to_the_filters(as_editor, corpus):
@@ -493,3 +503,92 @@ def test_it_renders_a_pdf_of_the_filtered_annotations_only(as_editor, corpus):
     assert "Lakeside Vitality" in text
     assert "Stem cells for knees" not in text
     assert "Publisher Lakeside Vitality" in text
+
+
+# --- The final annotations --------------------------------------------------------------------
+
+
+@pytest.fixture
+def adjudicated(corpus, editor) -> dict[str, Article]:
+    """Edna accepted the overstatement both reviewers saw in the knee article and the ozone
+    article's price; she finished the knee article only."""
+    knees, ozone = corpus["knees"], corpus["ozone"]
+    regrow = knees.sentences.get(text__contains="regrow cartilage").index
+    price = ozone.sentences.get(text__contains="Sessions cost").index
+    adjudicate(editor, knees, accept={(regrow, "overstated")})
+    adjudicate(editor, ozone, accept={(price, "price-claim")}, finish=False)
+    return corpus
+
+
+def test_it_counts_the_final_annotations_in_the_final_scope(as_editor, adjudicated):
+    response = as_editor.get(REPORT, {"scope": "final"})
+
+    assert response.status_code == 200
+    assert _by_publisher(response) == {
+        "PureLife Ozone": {"price-claim": 1},
+        "RegenWell Institute": {"overstated": 1},
+    }
+    assert "Final annotations: the tags editors accepted in adjudication" in response.text
+    assert "articles still in adjudication count with the tags accepted so far" in response.text
+    assert response.context["filters"] == [("Annotations", "Final (adjudicated)")]
+
+
+def test_it_counts_for_a_reviewer_only_the_final_annotations_of_finished_articles(
+    signed_in, adjudicated
+):
+    response = signed_in.get(REPORT, {"scope": "final"})
+
+    assert _by_publisher(response) == {"RegenWell Institute": {"overstated": 1}}
+    assert "whose adjudication is finished" in response.text
+
+
+def test_it_offers_only_reviewers_in_the_reviewer_choice_after_adjudication(
+    as_editor, adjudicated, reviewer
+):
+    Annotation.objects.filter(author__username="edna", final=False).delete()
+
+    response = as_editor.get(REPORT)
+
+    reviewers = [value for value, _ in response.context["form"].fields["reviewer"].choices]
+    assert reviewers == ["", "omar", "rita"]
+
+
+def test_it_refuses_one_reviewer_together_with_the_final_annotations(as_editor, adjudicated):
+    for url in (REPORT, PDF, XLSX):
+        response = as_editor.get(url, {"scope": "final", "reviewer": "omar"})
+        assert response.status_code == 400
+        assert response.context["form"].errors["scope"] == [
+            "Choose one reviewer or the final annotations, not both."
+        ]
+
+
+def test_it_keeps_the_final_scope_in_every_download(as_editor, adjudicated):
+    response = as_editor.get(REPORT, {"scope": "final"})
+
+    for download in response.context["downloads"]:
+        assert download.url.endswith("?scope=final"), download.label
+        served = as_editor.get(download.url)
+        assert served.status_code == 200, download.label
+    prices = as_editor.get(f"{reverse('claims:price_export')}?scope=final")
+    assert 'filename="claimscope-final-prices.csv"' in prices["Content-Disposition"]
+    [row] = list(csv.DictReader(io.StringIO(prices.getvalue().decode())))
+    assert (row["publisher"], row["reviewer"], row["minimum"]) == ("PureLife Ozone", "edna", "700")
+
+
+def test_it_writes_the_final_annotations_to_the_workbook(as_editor, adjudicated):
+    workbook = _xlsx(as_editor, {"scope": "final"})
+
+    rows = _rows(workbook, "Annotations")[1:]
+    assert sorted((row[6], row[8]) for row in rows) == [
+        ("Overstated", "edna"),
+        ("Price claim", "edna"),
+    ]
+    assert _rows(workbook, "Tag by publisher")[-1] == ("Total", 1, 1, 2, 2)
+
+
+def test_it_renders_a_pdf_of_the_final_annotations(as_editor, adjudicated):
+    response = as_editor.get(PDF, {"scope": "final"})
+
+    text = _flat_pdf_text(response.content)
+    assert "Annotations Final (adjudicated)" in text
+    assert "IV drip menu" not in text

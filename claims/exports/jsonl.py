@@ -1,5 +1,6 @@
-"""The native format, written and read: tags, articles (text and sentences) and annotations,
-as JSON Lines or as one JSON document, enough to rebuild them in another instance."""
+"""The native format, written and read: tags, articles (text and sentences) and annotations
+(reviewers' and final ones), as JSON Lines or as one JSON document, enough to rebuild them in
+another instance. Adjudication decisions, the event history and assignments stay behind."""
 
 import hashlib
 import json
@@ -30,7 +31,8 @@ NATIVE_ANNOTATION_COLUMNS = {
     "article": "article__content_sha256",
     "tag": "tag__slug",
     "author": "author__username",
-    **{name: name for name in ("start", "end", "quote", "note", "created_at", "updated_at")},
+    **{name: name for name in ("final", "start", "end", "quote", "note")},
+    **{name: name for name in ("created_at", "updated_at")},
 }
 
 REQUIRED = object()
@@ -46,10 +48,13 @@ FIELDS: dict[str, dict[str, tuple[type, Any]]] = {
         **{"source_url": (str, ""), "original_filename": (str, ""), "media_type": (str, "")},
         **{"original_size": (int, 0), "language": (str, ""), "status": (str, "new")},
         **{"created_by": (str, ""), "created_at": (str, REQUIRED), "updated_at": (str, "")},
+        **{"adjudicated_at": (str, ""), "adjudicated_by": (str, "")},
         **{"text": (str, REQUIRED), "sentences": (list, REQUIRED)},
     },
     "annotation": {
         **{"article": (str, REQUIRED), "tag": (str, REQUIRED), "author": (str, REQUIRED)},
+        # A final annotation is one an editor (its author) accepted in adjudication.
+        "final": (bool, False),
         **{"start": (int, REQUIRED), "end": (int, REQUIRED), "quote": (str, "")},
         **{"note": (str, ""), "created_at": (str, REQUIRED), "updated_at": (str, "")},
     },
@@ -74,6 +79,8 @@ def article_record(row: dict[str, Any]) -> dict[str, Any]:
         "created_by": row["created_by_name"] or "",
         "created_at": iso_utc(row["created_at"]),
         "updated_at": iso_utc(row["updated_at"]),
+        "adjudicated_at": iso_utc(row["adjudicated_at"]) if row["adjudicated_at"] else "",
+        "adjudicated_by": row["adjudicated_by_name"] or "",
     }
     return {"type": "article", **{key: values[key] for key in FIELDS["article"]}}
 

@@ -48,7 +48,8 @@ json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 ARTICLE_FIELDS = (
     *("id", "content_sha256", "title", "publisher", "source_url", "original_filename"),
-    *("media_type", "original_size", "language", "status", "created_at", "updated_at", "text"),
+    *("media_type", "original_size", "language", "status", "created_at", "updated_at"),
+    *("adjudicated_at", "text"),
 )
 SENTENCE_FIELDS = ("index", "start", "end", "kind", "block")
 TAG_FIELDS = ("slug", "name", "definition", "colour", "shortcut", "order", "archived")
@@ -103,9 +104,25 @@ def covered_articles(
     return selectors.report_articles(filters=filters)
 
 
+def export_label(filters: ReportFilters, *, article_title: str = "") -> str:
+    """A download's human title (W3C label, Markdown heading), saying which annotations it
+    holds: the reviewers' or the final ones."""
+    kind = "final annotations" if filters.final else "annotations"
+    if article_title:
+        return f"{kind.capitalize()} on “{article_title}”"
+    return f"Claimscope {kind}"
+
+
 def filters_narrow_annotations(filters: ReportFilters) -> bool:
-    """Whether a filter picks annotations rather than whole articles."""
-    return bool(filters.tags or filters.reviewer or filters.created_after or filters.created_before)
+    """Whether a filter picks annotations rather than whole articles. The final annotations
+    count as such a filter: an export of them carries the articles with a final annotation."""
+    return bool(
+        filters.tags
+        or filters.reviewer
+        or filters.created_after
+        or filters.created_before
+        or filters.final
+    )
 
 
 def annotation_rows(
@@ -124,12 +141,16 @@ def tag_rows() -> Iterator[dict[str, Any]]:
 
 
 def article_rows(articles: QuerySet[Article]) -> Iterator[dict[str, Any]]:
-    """Each article with its text, uploader and sentences (as [index, start, end, kind, block]
-    lists). Articles and sentences are read as two ordered streams side by side, so neither a
-    query per article nor all the sentences at once."""
+    """Each article with its text, uploader, adjudicating editor and sentences (as [index,
+    start, end, kind, block] lists). Articles and sentences are read as two ordered streams
+    side by side, so neither a query per article nor all the sentences at once."""
     rows = (
         articles.order_by("pk")
-        .values(*ARTICLE_FIELDS, created_by_name=F("created_by__username"))
+        .values(
+            *ARTICLE_FIELDS,
+            created_by_name=F("created_by__username"),
+            adjudicated_by_name=F("adjudicated_by__username"),
+        )
         .iterator(chunk_size=ARTICLE_CHUNK_SIZE)
     )
     sentences = (

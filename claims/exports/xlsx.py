@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from claims import reports
+from claims.agreement import Agreement, TagAgreement
 from claims.models import Annotation
 
 ANNOTATION_COLUMNS = (
@@ -28,11 +29,25 @@ ANNOTATION_COLUMNS = (
 )
 
 
+AGREEMENT_COLUMNS = (
+    "Tag",
+    "Sentences",
+    "Tagged by someone",
+    "Percent agreement",
+    "Cohen's kappa",
+    "Krippendorff's alpha",
+)
+
+
 def corpus_workbook(
-    *, report: reports.CorpusReport, annotations: QuerySet[Annotation]
+    *,
+    report: reports.CorpusReport,
+    annotations: QuerySet[Annotation],
+    agreement: Agreement | None = None,
 ) -> IO[bytes]:
     """The report's tables and every annotation it covers, one sheet each, written row by
-    row to a temporary file so that a large corpus never sits in memory."""
+    row to a temporary file so that a large corpus never sits in memory; and, when given,
+    the reviewers' agreement."""
     workbook = Workbook(write_only=True)
     _table_sheet(
         workbook.create_sheet("Tag by publisher"), report, report.by_publisher, "Publisher"
@@ -40,6 +55,8 @@ def corpus_workbook(
     _most_flagged_sheet(workbook.create_sheet("Most flagged"), report)
     _table_sheet(workbook.create_sheet("By month"), report, report.by_month, "Month")
     _annotations_sheet(workbook.create_sheet("Annotations"), annotations)
+    if agreement is not None:
+        _agreement_sheet(workbook.create_sheet("Agreement"), agreement)
     # Not a `with` block: the FileResponse sends the file and then closes it.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(file)
@@ -131,6 +148,41 @@ def _annotations_sheet(sheet: WriteOnlyWorksheet, annotations: QuerySet[Annotati
                 created.astimezone(UTC).replace(tzinfo=None),
             ]
         )
+
+
+def _agreement_sheet(sheet: WriteOnlyWorksheet, agreement: Agreement) -> None:
+    """Per tag and over all tags, the figures as numbers (an undefined one left empty), then
+    what was counted."""
+    _layout(sheet, widths=[28, 12, 18, 18, 14, 20])
+    sheet.append(list(AGREEMENT_COLUMNS))
+    rows = [*agreement.tags, *([agreement.overall] if agreement.overall else [])]
+    for row in rows:
+        sheet.append(_agreement_row(sheet, row))
+    sheet.append([])
+    sheet.append(["Counted", "Per sentence: does this reviewer give this sentence this tag?"])
+    if agreement.overall:
+        pooled = f"The “{agreement.overall.tag_name}” row counts each sentence once per tag."
+        sheet.append(["", pooled])
+    sheet.append(["Articles with two or more reviewers", agreement.articles])
+    sheet.append(["Sentences in them", agreement.sentences])
+    sheet.append(["Reviewers", _text(sheet, ", ".join(agreement.coders))])
+
+
+def _agreement_row(sheet: WriteOnlyWorksheet, row: TagAgreement) -> list:
+    return [
+        _text(sheet, row.tag_name),
+        row.units,
+        row.positive,
+        _number(sheet, row.percent_agreement, "0.0%"),
+        _number(sheet, row.cohen_kappa, "0.000"),
+        _number(sheet, row.krippendorff_alpha, "0.000"),
+    ]
+
+
+def _number(sheet: WriteOnlyWorksheet, value: float | None, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _text(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:

@@ -1,19 +1,30 @@
 """Export the corpus, or the part the filters select, to standard output or a file."""
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from claims import selectors
 from claims.exports import FORMATS
-from claims.exports.rows import ExportSource, Links, covered_articles, filters_narrow_annotations
-from claims.forms import ReportFilterForm
-from claims.models import Article
+from claims.exports.rows import (
+    ExportSource,
+    Links,
+    covered_articles,
+    export_label,
+    filters_narrow_annotations,
+)
+from claims.forms import FINAL_SCOPE, REVIEW_SCOPE, ReportFilterForm
+from claims.models import Annotation, Article
 from claims.selectors import ReportFilters
+
+# The formats that mark each annotation final or not, and so can carry both kinds.
+NATIVE_FORMATS = ("jsonl", "json")
 
 
 class CommandLineOperator(AnonymousUser):
@@ -31,7 +42,11 @@ class Command(BaseCommand):
         "Stream annotations (and, in the native jsonl and json formats, their articles and the "
         "tag vocabulary) to standard output. Without filters it exports everything, articles "
         "without annotations too; a filter on tags, reviewer or dates keeps only the articles "
-        "with an annotation that passes it."
+        "with an annotation that passes it. The native formats carry the reviewers' and the "
+        'final (adjudicated) annotations, each marked "final": true or false, so that '
+        "import_corpus rebuilds both; the other formats carry the reviewers'. With --final "
+        "every format carries the final annotations only (and only the articles that have "
+        "some). Adjudication decisions, the event history and assignments are not exported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,10 +59,16 @@ class Command(BaseCommand):
         parser.add_argument("--created-after", default="", help="YYYY-MM-DD, inclusive.")
         parser.add_argument("--created-before", default="", help="YYYY-MM-DD, inclusive.")
         parser.add_argument("--article", type=int, help="One article's id.")
+        parser.add_argument(
+            "--final",
+            action="store_true",
+            help="Only the final (adjudicated) annotations, authored by the editors who "
+            "accepted them. Not with --reviewer.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         filters = _filters_from(options)
-        annotations = selectors.report_annotations(user=CommandLineOperator(), filters=filters)
+        annotations = _annotations(filters, native=options["format"] in NATIVE_FORMATS)
         every_article = not filters_narrow_annotations(filters)
         source = ExportSource(
             annotations=annotations,
@@ -55,7 +76,7 @@ class Command(BaseCommand):
                 annotations=annotations, filters=filters, every_article=every_article
             ),
             links=Links.on_site(_absolute),
-            label="Claimscope annotations",
+            label=export_label(filters),
             iri=_collection_iri(options["format"], filters),
         )
         chunks = FORMATS[options["format"]].write(source=source)
@@ -67,10 +88,24 @@ class Command(BaseCommand):
                 self.stdout.write(chunk, ending="")
 
 
+def _annotations(filters: ReportFilters, *, native: bool) -> QuerySet[Annotation]:
+    """The annotations the filters select. The native formats, which tell final annotations
+    apart, take both kinds unless the filters ask for the final ones: a corpus moved to
+    another instance keeps its adjudication."""
+    operator = CommandLineOperator()
+    annotations = selectors.report_annotations(user=operator, filters=filters)
+    if not native or filters.final:
+        return annotations
+    return annotations | selectors.report_annotations(
+        user=operator, filters=replace(filters, final=True)
+    )
+
+
 def _filters_from(options: dict[str, Any]) -> ReportFilters:
     """The filters, checked by the same form as the report pages' query strings."""
     keys = ("publisher", "tag", "reviewer", "status", "created_after", "created_before")
-    form = ReportFilterForm({key: options[key] for key in keys})
+    scope = FINAL_SCOPE if options["final"] else REVIEW_SCOPE
+    form = ReportFilterForm({**{key: options[key] for key in keys}, "scope": scope})
     if not form.is_valid():
         raise CommandError(form.errors.as_text())
     article_id = options["article"]
@@ -92,6 +127,7 @@ def _collection_iri(fmt: str, filters: ReportFilters) -> str:
         "status": filters.status,
         "created_after": filters.created_after or "",
         "created_before": filters.created_before or "",
+        "scope": FINAL_SCOPE if filters.final else "",
     }
     query = {key: value for key, value in query.items() if value}
     if filters.article_id is not None:

@@ -29,12 +29,16 @@ from claims.services import CONTEXT_CHARS, NOTE_MAX_CHARS
 SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
 ANNOTATION_COLUMNS = (
     *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
-    *("author_id", "created_at", "updated_at"),
+    *("author_id", "final", "created_at", "updated_at"),
 )
 ARTICLE_COPIED_FIELDS = (
     *("title", "publisher", "source_url", "original_filename", "media_type", "original_size"),
     *("content_sha256", "language", "status", "text"),
 )
+
+# What makes an annotation the same one: (article, start, end, tag, final, author), with no
+# author for a final one, of which there is one per span and tag whoever accepted it.
+AnnotationKey = tuple[int, int, int, int, bool, int | None]
 
 
 class Command(BaseCommand):
@@ -43,7 +47,10 @@ class Command(BaseCommand):
         "export_corpus --format jsonl or json (FILE, or - for standard input). Tags are matched "
         "by slug and updated, articles by their text's SHA-256 (one already here is kept as it "
         "is), reviewers by username (a missing one is created as a reviewer who cannot sign in "
-        "until given a password). One transaction: a faulty file imports nothing."
+        "until given a password). Final (adjudicated) annotations stay final, and an article "
+        "keeps when and by whom its adjudication was finished; the adjudication decisions, the "
+        "history of events and the assignments are not part of the file. One transaction: a "
+        "faulty file imports nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -89,7 +96,7 @@ class CorpusImport:
         self.users: dict[str, int] = {}
         self.tags: dict[str, int] = {}
         self.articles: dict[str, tuple[int, str]] = {}  # sha256 -> (pk, text)
-        self.existing: set[tuple[int, ...]] = set()  # annotations of articles already here
+        self.existing: set[AnnotationKey] = set()  # annotations of articles already here
         self.pending: list[tuple[Any, ...]] = []
 
     def run(self, records: Iterable[tuple[str, dict[str, Any]]]) -> Counter:
@@ -167,16 +174,26 @@ class CorpusImport:
             article.created_by_id = self.user_id(fields["created_by"], where=where)
         _valid(article, where=where)
         article.save()
-        created = moment(fields["created_at"], where=where)
-        updated = moment(fields["updated_at"], where=where) if fields["updated_at"] else created
         # The model stamps both on save; an import keeps the originals.
-        Article.objects.filter(pk=article.pk).update(created_at=created, updated_at=updated)
+        Article.objects.filter(pk=article.pk).update(**self.article_moments(fields, where=where))
         rows = (
             (article.pk, index, block, start, end, article.text[start:end], kind)
             for index, start, end, kind, block in fields["sentences"]
         )
         rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
         return article.pk
+
+    def article_moments(self, fields: dict[str, Any], *, where: str) -> dict[str, Any]:
+        """When the article was added and last changed, and when and by whom its adjudication
+        was finished (if it was)."""
+        created = moment(fields["created_at"], where=where)
+        updated = moment(fields["updated_at"], where=where) if fields["updated_at"] else created
+        moments = {"created_at": created, "updated_at": updated}
+        if fields["adjudicated_at"]:
+            moments["adjudicated_at"] = moment(fields["adjudicated_at"], where=where)
+        if fields["adjudicated_by"]:
+            moments["adjudicated_by_id"] = self.user_id(fields["adjudicated_by"], where=where)
+        return moments
 
     # --- Annotations ---
 
@@ -190,7 +207,8 @@ class CorpusImport:
         start, end = fields["start"], fields["end"]
         tag_id = self.tag_id(fields["tag"], where=where)
         author_id = self.user_id(fields["author"], where=where)
-        if (article_pk, start, end, tag_id, author_id) in self.existing:
+        final = fields["final"]
+        if _annotation_key(article_pk, start, end, tag_id, author_id, final) in self.existing:
             self.counts["annotations present"] += 1
             return
         created = moment(fields["created_at"], where=where)
@@ -200,7 +218,7 @@ class CorpusImport:
             (
                 *(article_pk, start, end, text[start:end]),
                 *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
-                *(tag_id, fields["note"], author_id, adapt(created), adapt(updated)),
+                *(tag_id, fields["note"], author_id, final, adapt(created), adapt(updated)),
             )
         )
         if len(self.pending) >= CHUNK_SIZE:
@@ -227,8 +245,17 @@ class CorpusImport:
             self.pending = []
 
 
-def _annotation_keys(annotations: models.QuerySet[Annotation]) -> Iterator[tuple[int, ...]]:
-    return annotations.order_by().values_list("article_id", "start", "end", "tag_id", "author_id")
+def _annotation_key(
+    article_id: int, start: int, end: int, tag_id: int, author_id: int, final: bool
+) -> AnnotationKey:
+    return (article_id, start, end, tag_id, final, None if final else author_id)
+
+
+def _annotation_keys(annotations: models.QuerySet[Annotation]) -> Iterator[AnnotationKey]:
+    rows = annotations.order_by().values_list(
+        "article_id", "start", "end", "tag_id", "author_id", "final"
+    )
+    return (_annotation_key(*row) for row in rows)
 
 
 def _valid(instance: models.Model, *, where: str) -> None:
