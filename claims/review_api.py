@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from claims import agreement, selectors, services
 from claims.api import rejected, valid_input
-from claims.models import EDITOR, READER, REVIEWER, Article, Event
+from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
 from claims.pagination import OrderedCursorPagination
 from claims.permissions import EDITORS, EVERY_ROLE
 from claims.serializers import (
@@ -50,12 +50,18 @@ class AssignmentListView(GenericAPIView):
     def get_queryset(self):
         rows = selectors.assignments_visible_to(self.request.user)
         params = self.request.query_params
-        if params.get("article", "").isdigit():
-            rows = rows.filter(article_id=int(params["article"]))
+        # A filter that cannot apply is refused, not ignored: ignoring it would list everything.
+        article, done = params.get("article", ""), params.get("done", "")
+        if article and not article.isdigit():
+            raise rejected("article", f"“{article}” is not an article id.")
+        if done and done not in {"true", "false"}:
+            raise rejected("done", f"“{done}” is not true or false.")
+        if article:
+            rows = rows.filter(article_id=int(article))
         if params.get("reviewer"):
             rows = rows.filter(reviewer__username=params["reviewer"])
-        if params.get("done") in {"true", "false"}:
-            rows = rows.filter(done_at__isnull=params["done"] == "false")
+        if done:
+            rows = rows.filter(done_at__isnull=done == "false")
         return rows
 
     @extend_schema(
@@ -138,7 +144,10 @@ class AssignmentDetailView(GenericAPIView):
         if assignment.reviewer_id != request.user.pk:
             raise PermissionDenied("Only the assigned reviewer marks their review done.")
         data = valid_input(AssignmentUpdateSerializer, request)
-        services.assignment_mark(assignment=assignment, done=data["done"], user=request.user)
+        try:
+            services.assignment_mark(assignment=assignment, done=data["done"], user=request.user)
+        except Assignment.DoesNotExist:
+            raise Http404(f"There is no assignment {assignment_id}.") from None
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(operation_id="assignments_destroy", responses={204: None})

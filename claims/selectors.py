@@ -423,7 +423,7 @@ class Proposal:
     tag_name: str
     colour: str
     by: tuple[str, ...]  # the coders who gave it
-    unanimous: bool  # every coder gave it
+    unanimous: bool  # every coder gave it, and there are two or more
     accepted: bool | None  # the editor's decision, None while undecided
 
 
@@ -525,7 +525,8 @@ def _grid_row(
                 tag_name=tags[slug].name,
                 colour=tags[slug].colour,
                 by=by,
-                unanimous=bool(by) and len(by) == len(coders),
+                # One reviewer's tags are not "unanimous": there is nobody to agree with.
+                unanimous=len(coders) >= 2 and len(by) == len(coders),
                 accepted=decisions.get((sentence.index, slug)),
             )
         )

@@ -514,8 +514,14 @@ def annotation_update(
     with what it replaced."""
     _review_layer_only(annotation)
     with transaction.atomic():
-        # Lock the row so the history's "before" is what this change replaced.
-        stored = Annotation.objects.select_for_update().select_related("tag").get(pk=annotation.pk)
+        # Lock the row so the history's "before" is what this change replaced. Only this row:
+        # locking the joined tag too would hold up everyone using the tag, and deadlock with an
+        # adjudication step that holds the article and stores an annotation with that tag.
+        stored = (
+            Annotation.objects.select_for_update(of=("self",))
+            .select_related("tag")
+            .get(pk=annotation.pk)
+        )
         before = annotation_snapshot(stored)
         changed = []
         if tag is not None and tag != stored.tag.slug:
@@ -630,6 +636,12 @@ def assignments_create(
         )
     wanted = {(article.pk, user.pk) for article in articles for user in reviewers}
     with transaction.atomic():
+        # Two requests assigning the same article run one after the other, or both would find
+        # a pair free and both record it. (NO KEY UPDATE: reviewers annotating it don't wait.)
+        locked = Article.objects.select_for_update(no_key=True).filter(
+            pk__in=[article.pk for article in articles]
+        )
+        list(locked.order_by("pk").values_list("pk", flat=True))
         taken = set(
             Assignment.objects.filter(article__in=articles, reviewer__in=reviewers).values_list(
                 "article_id", "reviewer_id"
@@ -639,7 +651,6 @@ def assignments_create(
             Assignment(article_id=a, reviewer_id=r, assigned_by=editor)
             for a, r in sorted(wanted - taken)
         ]
-        # A concurrent identical request may insert some first: the constraint keeps one.
         Assignment.objects.bulk_create(new, ignore_conflicts=True)
         _events_record(
             Event(
@@ -675,9 +686,13 @@ def assignment_delete(*, assignment: Assignment, editor: AbstractBaseUser) -> No
 
 def assignment_mark(*, assignment: Assignment, done: bool, user: AbstractBaseUser) -> Assignment:
     """A reviewer says their review of the article is done (or not done after all)."""
-    if done == (assignment.done_at is not None):
-        return assignment
     with transaction.atomic():
+        # Read under a lock, so that two clicks at once record the change once.
+        stored = Assignment.objects.select_for_update().only("done_at").get(pk=assignment.pk)
+        # (Assignment.DoesNotExist when it was removed meanwhile: the API answers 404.)
+        assignment.done_at = stored.done_at
+        if done == (stored.done_at is not None):
+            return assignment
         assignment.done_at = timezone.now() if done else None
         assignment.save(update_fields=["done_at"])
         kind = Event.Kind.REVIEW_DONE if done else Event.Kind.REVIEW_REOPENED
@@ -739,7 +754,7 @@ def adjudication_finish(*, article: Article, editor: AbstractBaseUser) -> Articl
     """Close the adjudication: every proposed tag must have a decision. The article becomes
     reviewed, and its reviewers may now see the final tags."""
     with transaction.atomic():
-        _article_locked(article)
+        stored = _article_locked(article)
         pending = adjudication_grid(article=article).pending
         if pending:
             raise AdjudicationRejected(
@@ -747,21 +762,34 @@ def adjudication_finish(*, article: Article, editor: AbstractBaseUser) -> Articl
                 f"{pending} proposed tag(s) still wait for a decision.",
                 code="pending",
             )
-        now = timezone.now()
-        Article.objects.filter(pk=article.pk).update(
-            adjudicated_at=now,
-            adjudicated_by=editor,
-            status=Article.Status.REVIEWED,
-            updated_at=now,
-        )
-        _events_record([Event(article_id=article.pk, actor=editor, kind=Event.Kind.ADJUDICATED)])
+        # Finishing a finished adjudication (two editors at once, a second click) is a no-op:
+        # one "adjudicated" event, and the first finish's time and editor stay.
+        if stored.adjudicated_at is None or stored.status != Article.Status.REVIEWED:
+            _adjudication_close(article=article, editor=editor)
     article.refresh_from_db(fields=["adjudicated_at", "adjudicated_by", "status", "updated_at"])
     return article
 
 
-def _article_locked(article: Article) -> None:
-    """Adjudication steps on one article run one at a time: each holds the article's row."""
-    Article.objects.select_for_update().only("pk").get(pk=article.pk)
+def _adjudication_close(*, article: Article, editor: AbstractBaseUser) -> None:
+    now = timezone.now()
+    Article.objects.filter(pk=article.pk).update(
+        adjudicated_at=now,
+        adjudicated_by=editor,
+        status=Article.Status.REVIEWED,
+        updated_at=now,
+    )
+    _events_record([Event(article_id=article.pk, actor=editor, kind=Event.Kind.ADJUDICATED)])
+
+
+def _article_locked(article: Article) -> Article:
+    """Adjudication steps on one article run one at a time: each holds the article's row.
+    Returns the row as stored, read under the lock. (NO KEY UPDATE: reviewers saving
+    annotations on the article meanwhile do not wait for it.)"""
+    return (
+        Article.objects.select_for_update(no_key=True)
+        .only("pk", "status", "adjudicated_at")
+        .get(pk=article.pk)
+    )
 
 
 def _decide(
@@ -819,8 +847,9 @@ def _final_set(
     ).first()
     if not accept:
         if existing is not None:
+            removed = existing.pk  # delete() sets the instance's pk to None
             existing.delete()
-            return existing.pk
+            return removed
         return None
     if existing is not None:
         return existing.pk

@@ -465,20 +465,20 @@ def test_it_refuses_metadata_changes_from_reviewers(api_for, reviewer, make_arti
     article = make_article(title="Knee therapy")
     response = api_for(reviewer).patch(article_url(article.pk), {"title": "Mine"}, format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == (
-        "Reviewers may set an article's status; only editors change its title, publisher or URL."
-    )
+    assert response.json()["detail"] == "Only an editor may PATCH here."
     assert Article.objects.get().title == "Knee therapy"
 
 
-def test_it_lets_a_reviewer_mark_an_article_reviewed(api_for, reviewer, make_article):
+def test_it_refuses_a_status_change_from_a_reviewer(api_for, reviewer, make_article):
+    """A reviewer marks their own assignment done; only adjudication (or an editor) makes the
+    article reviewed."""
     article = make_article()
     response = api_for(reviewer).patch(
         article_url(article.pk), {"status": "reviewed"}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["status"] == "reviewed"
-    assert Article.objects.get().status == "reviewed"
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only an editor may PATCH here."
+    assert Article.objects.get().status == "new"
 
 
 def test_it_refuses_a_status_change_from_a_reader(api_for, reader, make_article):

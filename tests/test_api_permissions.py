@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from rest_framework.test import APIClient
 
 from claims import services
-from claims.models import Annotation, Article, Sentence, Tag
+from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,19 @@ MATRIX = [
     ("annotations/{annotation}/",     "DELETE", 401, 403, 204, 404, 403, 403),
     ("annotations/bulk/",             "POST",   401, 403, 201, 201, 201, 403),
     ("stats/tags/",                   "GET",    401, 403, 200, 200, 200, 200),
+    ("stats/agreement/",              "GET",    401, 403, 403, 403, 200, 200),
+    ("assignments/",                  "GET",    401, 403, 200, 200, 200, 200),
+    ("assignments/",                  "POST",   401, 403, 403, 403, 201, 403),
+    ("assignments/{assignment}/",     "GET",    401, 403, 200, 404, 200, 200),
+    ("assignments/{assignment}/",     "PATCH",  401, 403, 200, 404, 403, 403),
+    ("assignments/{assignment}/",     "DELETE", 401, 403, 403, 403, 204, 403),
+    ("articles/{article}/history/",   "GET",    401, 403, 403, 403, 200, 403),
+    ("annotations/{annotation}/history/", "GET", 401, 403, 403, 403, 200, 403),
+    ("articles/{article}/adjudication/", "GET", 401, 403, 403, 403, 200, 200),
+    ("articles/{article}/adjudication/decisions/", "POST", 401, 403, 403, 403, 200, 403),
+    ("articles/{article}/adjudication/unanimous/", "POST", 401, 403, 403, 403, 200, 403),
+    # Rita's tag waits for a decision, so the editor is told so and nothing changes.
+    ("articles/{article}/adjudication/finish/", "POST", 401, 403, 403, 403, 409, 403),
 ]
 
 # One method each endpoint does not have: the role check still comes first, then 405.
@@ -57,6 +70,14 @@ WRONG_METHODS = [
     ("annotations/{annotation}/",     "PUT",    401, 403, 405, 405, 405, 405),
     ("annotations/bulk/",             "GET",    401, 403, 405, 405, 405, 405),
     ("stats/tags/",                   "POST",   401, 403, 405, 405, 405, 405),
+    ("stats/agreement/",              "POST",   401, 403, 405, 405, 405, 405),
+    ("assignments/",                  "DELETE", 401, 403, 405, 405, 405, 405),
+    ("assignments/{assignment}/",     "PUT",    401, 403, 405, 405, 405, 405),
+    ("articles/{article}/history/",   "POST",   401, 403, 405, 405, 405, 405),
+    ("annotations/{annotation}/history/", "DELETE", 401, 403, 405, 405, 405, 405),
+    ("articles/{article}/adjudication/", "POST", 401, 403, 405, 405, 405, 405),
+    ("articles/{article}/adjudication/decisions/", "GET", 401, 403, 405, 405, 405, 405),
+    ("articles/{article}/adjudication/finish/", "GET", 401, 403, 405, 405, 405, 405),
 ]
 # fmt: on
 
@@ -85,6 +106,13 @@ PAYLOADS: dict[tuple[str, str], Callable[["World"], dict]] = {
             {"article": ids.article, "tag": "unsupported", "sentences": [2, 2]},
         ]
     },
+    ("assignments/", "POST"): lambda ids: {"articles": [ids.article], "reviewers": ["omar"]},
+    ("assignments/{assignment}/", "PATCH"): lambda ids: {"done": True},
+    ("articles/{article}/adjudication/decisions/", "POST"): lambda ids: {
+        "sentence": 0,
+        "tag": "price-claim",
+        "accept": True,
+    },
 }
 
 
@@ -107,14 +135,17 @@ def _cases(
 
 @dataclass(frozen=True)
 class World:
-    """The ids of rita's article and annotation, which the calls aim at."""
+    """The ids of rita's article, annotation and assignment, which the calls aim at."""
 
     article: int
     annotation: int
+    assignment: int
 
 
 def _send(client: APIClient, world: World, method: str, endpoint: str, **extra) -> HttpResponse:
-    url = "/api/v1/" + endpoint.format(article=world.article, annotation=world.annotation)
+    url = "/api/v1/" + endpoint.format(
+        article=world.article, annotation=world.annotation, assignment=world.assignment
+    )
     send = getattr(client, method.lower())
     payload = PAYLOADS.get((endpoint, method))
     if payload is None:
@@ -123,10 +154,12 @@ def _send(client: APIClient, world: World, method: str, endpoint: str, **extra) 
 
 
 @pytest.fixture
-def world(reviewer, make_article) -> World:
+def world(reviewer, other_reviewer, editor, make_article) -> World:
     article = make_article(user=reviewer)
     annotation = _annotate(reviewer, article.pk, "price-claim", sentence=0)
-    return World(article=article.pk, annotation=annotation.pk)
+    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignment = Assignment.objects.get(article=article, reviewer=reviewer)
+    return World(article=article.pk, annotation=annotation.pk, assignment=assignment.pk)
 
 
 def _annotate(author: User, article_id: int, tag: str, *, sentence: int) -> Annotation:
@@ -158,6 +191,11 @@ def database_state() -> dict[str, list]:
                 "id", "article_id", "author__username", "tag__slug", "note", "start", "end"
             )
         ),
+        "assignments": list(
+            Assignment.objects.order_by("id").values_list("id", "reviewer_id", "done_at")
+        ),
+        "decisions": list(Decision.objects.order_by("id").values_list("id", "accepted")),
+        "events": list(Event.objects.order_by("id").values_list("id", "kind")),
     }
 
 
