@@ -236,7 +236,9 @@ def test_two_editors_finishing_at_once_finish_it_once(
 ):
     article = make_article()
     _one_by_one(api_for(reviewer), article, "overstated", range(1, 2))
-    services.decisions_accept_unanimous(article=article, editor=editor)
+    services.decision_make(
+        article=article, sentence=1, tag="overstated", accept=True, editor=editor
+    )
     url = f"/api/v1/articles/{article.pk}/adjudication/finish/"
     clients = [api_for(editor), api_for(second_editor)]
 

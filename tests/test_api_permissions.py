@@ -21,7 +21,8 @@ ROLES = ("reviewer", "other_reviewer", "editor", "reader")
 NO_ROLE = "Your account has no Claimscope role (reviewer, editor or reader)."
 
 # fmt: off
-# What each persona gets. Rita wrote {article} and {annotation}; no annotation uses the tag
+# What each persona gets. Rita wrote {article} and {annotation} (which Omar also gave the
+# sentence, so there is a unanimous tag to accept); no annotation uses the tag
 # `unsupported`, so deleting it deletes it (204) rather than archiving it.
 MATRIX = [
     # endpoint                       method    anon outs rita omar edna reed
@@ -157,6 +158,8 @@ def _send(client: APIClient, world: World, method: str, endpoint: str, **extra) 
 def world(reviewer, other_reviewer, editor, make_article) -> World:
     article = make_article(user=reviewer)
     annotation = _annotate(reviewer, article.pk, "price-claim", sentence=0)
+    # Omar agrees, so that accepting the unanimous tags has one to accept.
+    _annotate(other_reviewer, article.pk, "price-claim", sentence=0)
     services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     assignment = Assignment.objects.get(article=article, reviewer=reviewer)
     return World(article=article.pk, annotation=annotation.pk, assignment=assignment.pk)
@@ -297,9 +300,9 @@ def omars_annotations(world, other_reviewer) -> list[int]:
     ("persona", "authors"),
     [
         ("reviewer", ["rita"]),
-        ("other_reviewer", ["omar", "omar"]),
-        ("editor", ["omar", "omar", "rita"]),
-        ("reader", ["omar", "omar", "rita"]),
+        ("other_reviewer", ["omar", "omar", "omar"]),
+        ("editor", ["omar", "omar", "omar", "rita"]),
+        ("reader", ["omar", "omar", "omar", "rita"]),
     ],
 )
 def test_it_hides_other_reviewers_annotations_from_a_reviewer(
@@ -338,9 +341,9 @@ def test_it_hides_another_reviewers_annotation_behind_a_404(call_as, world):
     ("persona", "counts"),
     [
         ("reviewer", {"price-claim": 1}),
-        ("other_reviewer", {"overstated": 1, "price-claim": 1}),
-        ("editor", {"overstated": 1, "price-claim": 2}),
-        ("reader", {"overstated": 1, "price-claim": 2}),
+        ("other_reviewer", {"overstated": 1, "price-claim": 2}),
+        ("editor", {"overstated": 1, "price-claim": 3}),
+        ("reader", {"overstated": 1, "price-claim": 3}),
     ],
 )
 def test_it_counts_only_the_annotations_a_role_may_see(call_as, omars_annotations, persona, counts):

@@ -202,7 +202,9 @@ def test_a_reviewer_sees_final_annotations_only_of_finished_articles(
 ):
     unfinished = make_article(OTHER_TEXT, title="Ozone")
     annotate_sentences(reviewer, unfinished, "overstated", 0, 0)
-    services.decisions_accept_unanimous(article=unfinished, editor=editor)
+    services.decision_make(
+        article=unfinished, sentence=0, tag="overstated", accept=True, editor=editor
+    )
     unfinished_final = Annotation.objects.get(article=unfinished, final=True)
 
     rita = api_for(reviewer)
