@@ -1,8 +1,10 @@
-"""Admin pages for every model; articles are read-mostly because offsets depend on their text."""
+"""Admin pages for every model; articles are read-mostly because offsets depend on their text,
+and annotations, assignments, decisions and history are read-only here: they change through
+the app, which records every change in the history."""
 
 from django.contrib import admin
 
-from claims.models import Annotation, Article, Sentence, Tag
+from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 
 
 class SentenceInline(admin.TabularInline):
@@ -52,11 +54,43 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never written: a change made here would bypass the history."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
-    list_display = ["article", "tag", "author", "start", "end", "quote", "created_at"]
-    list_filter = ["tag", "author"]
+class AnnotationAdmin(ReadOnlyAdmin):
+    list_display = ["article", "tag", "author", "final", "start", "end", "quote", "created_at"]
+    list_filter = ["final", "tag", "author"]
     search_fields = ["quote", "note"]
     list_select_related = ["article", "tag", "author"]
-    raw_id_fields = ["article"]
-    readonly_fields = ["quote", "prefix", "suffix", "created_at", "updated_at"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["article", "reviewer", "assigned_by", "assigned_at", "done_at"]
+    list_filter = ["reviewer"]
+    list_select_related = ["article", "reviewer", "assigned_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["article", "sentence", "tag", "accepted", "decided_by", "decided_at"]
+    list_filter = ["accepted", "tag"]
+    list_select_related = ["article", "tag", "decided_by"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "article", "annotation_id", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["article", "actor"]

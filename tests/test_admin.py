@@ -1,0 +1,38 @@
+"""The admin shows annotations and their history but never writes them: a change made there
+would bypass the history."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from claims import services
+from claims.models import Annotation, Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, make_article, reviewer):
+    article = make_article()
+    draft = services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1))
+    services.annotation_create(author=reviewer, draft=draft)
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    return client
+
+
+@pytest.mark.parametrize("model", ["annotation", "event", "assignment", "decision"])
+def test_it_lists_the_review_records(admin_client, model):
+    assert admin_client.get(f"/admin/claims/{model}/").status_code == 200
+
+
+def test_it_shows_an_annotation_without_a_way_to_change_or_delete_it(admin_client):
+    annotation = Annotation.objects.get()
+    page = admin_client.get(f"/admin/claims/annotation/{annotation.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    deleted = admin_client.post(
+        f"/admin/claims/annotation/{annotation.pk}/delete/", {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    assert Annotation.objects.filter(pk=annotation.pk).exists()
+    assert admin_client.get("/admin/claims/annotation/add/").status_code == 403
+    assert Event.objects.count() == 1
