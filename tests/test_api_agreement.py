@@ -168,12 +168,12 @@ def test_it_reads_in_the_same_number_of_queries_for_one_or_many_articles(
 ):
     client = api_for(editor)
     # Token, roles, then agreement's: coders, sentences, tagged units, tags.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         figures(client)
     for n in range(5):
         article = numbered(make_article, 3, f"clinic {n}")
         tag_sentences(reviewer, article, "overstated", 0)
         tag_sentences(other_reviewer, article, "overstated", 0, 1)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert figures(client)["articles"] == 6
