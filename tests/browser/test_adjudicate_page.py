@@ -4,15 +4,20 @@ it lands, in the database. Also: Finish refuses while tags wait, and API errors 
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from playwright.sync_api import Locator, Page, Response, expect
 
 from claims import services
+from claims.management.commands.load_demo import ADJUDICATION_ARTICLE
 from claims.models import Annotation, Article, Decision, Event
+from claims.selectors import adjudication_grid
 
 # The live server runs in a thread of its own, so tests commit; the roles and default tags
 # that migrations create are restored after each flush.
@@ -303,3 +308,51 @@ def test_it_shows_only_disagreements_and_toggles_its_shortcuts_with_a_key(
     expect(ui.page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     ui.page.keyboard.press("?")
     expect(ui.page.get_by_role("dialog")).to_be_hidden()
+
+
+def test_it_adjudicates_the_demo_articles_disagreements_end_to_end(adjudicate_page):
+    """The demo as `make run` leaves it: the editor settles the two demo reviewers' article."""
+    call_command("load_demo", stdout=StringIO())
+    article = Article.objects.get(original_filename=ADJUDICATION_ARTICLE)
+    editor = User.objects.get(username="editor")
+    grid = adjudication_grid(article=article)
+    assert grid.disagreements >= 2 and grid.unanimous_pending >= 2
+    to_decide = grid.pending - grid.unanimous_pending
+
+    ui = adjudicate_page(editor, article)
+    with ui.api_call("/adjudication/unanimous/") as accepted:
+        ui.page.get_by_role(
+            "button", name=f"Accept all unanimous ({grid.unanimous_pending})"
+        ).click()
+    assert accepted.value.status == 200
+    expect(ui.status).to_contain_text("unanimous tags accepted")
+    expect(ui.page.locator("#count-pending")).to_have_text(str(to_decide))
+    # Focus moves to the next tag still waiting after each decision: accept one, reject the
+    # next, and so on, by key alone.
+    for number in range(to_decide):
+        with ui.api_call(DECISIONS_API) as answer:
+            ui.page.keyboard.press("a" if number % 2 == 0 else "r")
+        assert answer.value.status == 200
+        # The page has taken the answer in (and moved the focus) before the next key.
+        expect(ui.page.locator("#count-pending")).to_have_text(str(to_decide - number - 1))
+    with ui.api_call("/adjudication/finish/") as finished:
+        ui.finish_button.click()
+    assert finished.value.status == 200
+
+    article.refresh_from_db()
+    assert (article.status, article.adjudicated_by) == (Article.Status.REVIEWED, editor)
+    decisions = Decision.objects.filter(article=article)
+    assert decisions.count() == grid.pending
+    finals = Annotation.objects.filter(article=article, final=True).count()
+    assert finals == decisions.filter(accepted=True).count() >= grid.unanimous_pending
+    kinds = Counter(
+        Event.objects.filter(article=article, actor=editor).values_list("kind", flat=True)
+    )
+    assert kinds["accepted"] + kinds["rejected"] == grid.pending
+    assert kinds["adjudicated"] == 1
+
+    # Every step is in the history an editor reads.
+    ui.page.goto(f"/articles/{article.pk}/history/")
+    expect(ui.page.get_by_text("Adjudication finished", exact=False).first).to_be_visible()
+    rows = ui.page.locator("tbody tr")
+    expect(rows).to_have_count(Event.objects.filter(article=article).count())
