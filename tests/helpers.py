@@ -13,6 +13,16 @@ def annotate_phrase(author, article: Article, tag: str, phrase: str, note: str =
     return services.annotation_create(author=author, draft=draft)
 
 
+def annotate_sentences(
+    author, article: Article, tag: str, first: int, last: int, note: str = ""
+) -> Annotation:
+    """Store `author`'s `tag` over sentences `first` to `last` (inclusive)."""
+    draft = services.AnnotationDraft(
+        article_id=article.pk, tag=tag, sentences=(first, last), note=note
+    )
+    return services.annotation_create(author=author, draft=draft)
+
+
 def adjudicate(
     editor, article: Article, *, accept: set[tuple[int, str]], finish: bool = True
 ) -> None:

@@ -2,11 +2,9 @@
 finishing, for each role."""
 
 import pytest
-from django.contrib.auth.models import User
 
-from claims import services
 from claims.models import Annotation, Article, Decision, Event
-from tests.helpers import annotate_phrase
+from tests.helpers import annotate_phrase, annotate_sentences
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +14,6 @@ EDITORS_ONLY = "Only an editor may POST here."
 
 def grid_url(article_id: int, step: str = "") -> str:
     return f"/api/v1/articles/{article_id}/adjudication/" + (f"{step}/" if step else "")
-
-
-def annotate_sentences(author: User, article: Article, tag: str, first: int, last: int, note=""):
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, sentences=(first, last), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture

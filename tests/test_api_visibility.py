@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from claims import services
 from claims.models import Annotation, Article
-from tests.helpers import annotate_phrase
+from tests.helpers import annotate_phrase, annotate_sentences
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +15,6 @@ ANNOTATIONS = "/api/v1/annotations/"
 STATS = "/api/v1/stats/tags/"
 
 OTHER_TEXT = "Ozone therapy cures Lyme disease. A course costs $2,400.\n"
-
-
-def annotate_sentences(author: User, article: Article, tag: str, first: int, last: int, note=""):
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, sentences=(first, last), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from claims import services
 from claims.models import Annotation, Article, Assignment, Decision, Event
 from claims.selectors import Proposal, adjudication_grid
-from tests.helpers import annotate_phrase
+from tests.helpers import annotate_phrase, annotate_sentences
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 # 1 [28, 62) "Our treatment has no side effects."
 # 2 [63, 102) "It targets the root cause of arthritis."
 # 3 [104, 153) "- ✅ Prices from $1,500 (2 injections) to $10,000."
-
-
-def annotate_sentences(author: User, article: Article, tag: str, first: int, last: int, note=""):
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, sentences=(first, last), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture
