@@ -354,16 +354,7 @@ def _annotations_insert(
     }
     with transaction.atomic():
         created = Annotation.objects.bulk_create(annotations, batch_size=1000)
-        _events_record(
-            Event(
-                article_id=a.article_id,
-                annotation_id=a.pk,
-                actor_id=a.author_id,
-                kind=Event.Kind.CREATED,
-                data=annotation_snapshot(a),
-            )
-            for a in created
-        )
+        _events_record(_annotation_event(a, Event.Kind.CREATED) for a in created)
         if new:
             Article.objects.filter(pk__in=new, status=Article.Status.NEW).update(
                 status=Article.Status.IN_REVIEW
@@ -553,20 +544,11 @@ def _change_record(annotation: Annotation, *, before: dict[str, Any]) -> None:
     after = annotation_snapshot(annotation)
     fields = [field for field in after if after[field] != before[field]]
     if fields:
-        _events_record(
-            [
-                Event(
-                    article_id=annotation.article_id,
-                    annotation_id=annotation.pk,
-                    actor_id=annotation.author_id,
-                    kind=Event.Kind.CHANGED,
-                    data={
-                        "before": {field: before[field] for field in fields},
-                        "after": {field: after[field] for field in fields},
-                    },
-                )
-            ]
-        )
+        data = {
+            "before": {field: before[field] for field in fields},
+            "after": {field: after[field] for field in fields},
+        }
+        _events_record([_annotation_event(annotation, Event.Kind.CHANGED, data=data)])
 
 
 def annotation_delete(*, annotation: Annotation) -> None:
@@ -575,17 +557,7 @@ def annotation_delete(*, annotation: Annotation) -> None:
     with transaction.atomic():
         deleted, _ = Annotation.objects.filter(pk=annotation.pk).delete()
         if deleted:  # a request that lost a race with another delete records nothing
-            _events_record(
-                [
-                    Event(
-                        article_id=annotation.article_id,
-                        annotation_id=annotation.pk,
-                        actor_id=annotation.author_id,
-                        kind=Event.Kind.DELETED,
-                        data=annotation_snapshot(annotation),
-                    )
-                ]
-            )
+            _events_record([_annotation_event(annotation, Event.Kind.DELETED)])
 
 
 def _review_layer_only(annotation: Annotation) -> None:
@@ -607,6 +579,19 @@ def annotation_snapshot(annotation: Annotation) -> dict[str, Any]:
         "quote": annotation.quote,
         "final": annotation.final,
     }
+
+
+def _annotation_event(
+    annotation: Annotation, kind: str, *, data: dict[str, Any] | None = None
+) -> Event:
+    """An event by the annotation's author; `data` defaults to the annotation as it is."""
+    return Event(
+        article_id=annotation.article_id,
+        annotation_id=annotation.pk,
+        actor_id=annotation.author_id,
+        kind=kind,
+        data=annotation_snapshot(annotation) if data is None else data,
+    )
 
 
 def _events_record(events) -> None:
@@ -727,24 +712,26 @@ def decision_make(
     way twice changes nothing and records nothing."""
     with transaction.atomic():
         _article_locked(article)
-        return _decide(article=article, sentence=sentence, tag=tag, accept=accept, editor=editor)
+        span, chosen = _sentence_checked(article, sentence), _tag_checked(tag)
+        return _decide(article=article, span=span, tag=chosen, accept=accept, editor=editor)
 
 
 def decisions_accept_unanimous(*, article: Article, editor: AbstractBaseUser) -> list[Decision]:
     """Accept, in one step, every undecided tag that every reviewer of the article gave."""
     with transaction.atomic():
         _article_locked(article)
-        grid = adjudication_grid(article=article)
+        tags = {tag.slug: tag for tag in Tag.objects.all()}
         return [
             _decide(
                 article=article,
-                sentence=row.index,
-                tag=proposal.tag,
+                # The grid's row is the sentence: no need to read it again.
+                span=Sentence(index=row.index, start=row.start, end=row.end, text=row.text),
+                tag=tags[proposal.tag],
                 accept=True,
                 editor=editor,
                 unanimous=True,
             )
-            for row in grid.rows
+            for row in adjudication_grid(article=article).rows
             for proposal in row.proposals
             if proposal.unanimous and proposal.accepted is None
         ]
@@ -792,36 +779,44 @@ def _article_locked(article: Article) -> Article:
     )
 
 
-def _decide(
-    *,
-    article: Article,
-    sentence: int,
-    tag: str,
-    accept: bool,
-    editor: AbstractBaseUser,
-    unanimous: bool = False,
-) -> Decision:
-    span = Sentence.objects.filter(article=article, index=sentence).first()
+def _sentence_checked(article: Article, index: int) -> Sentence:
+    span = Sentence.objects.filter(article=article, index=index).first()
     if span is None:
         count = Sentence.objects.filter(article=article).count()
         raise AdjudicationRejected(
             "sentence",
-            f"Article {article.pk} has no sentence {sentence}: its {count} sentences are "
+            f"Article {article.pk} has no sentence {index}: its {count} sentences are "
             f"numbered 0 to {count - 1}.",
             code="out_of_range",
         )
-    chosen = Tag.objects.filter(slug=tag).first()
-    if chosen is None:
-        raise AdjudicationRejected("tag", f"There is no tag “{tag}”.", code="does_not_exist")
-    decision = Decision.objects.filter(article=article, sentence=sentence, tag=chosen).first()
+    return span
+
+
+def _tag_checked(slug: str) -> Tag:
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise AdjudicationRejected("tag", f"There is no tag “{slug}”.", code="does_not_exist")
+    return tag
+
+
+def _decide(
+    *,
+    article: Article,
+    span: Sentence,
+    tag: Tag,
+    accept: bool,
+    editor: AbstractBaseUser,
+    unanimous: bool = False,
+) -> Decision:
+    decision = Decision.objects.filter(article=article, sentence=span.index, tag=tag).first()
     if decision is not None and decision.accepted == accept:
         return decision
     if decision is None:
-        decision = Decision(article=article, sentence=sentence, tag=chosen)
+        decision = Decision(article=article, sentence=span.index, tag=tag)
     decision.accepted, decision.decided_by = accept, editor
     decision.save()
-    final = _final_set(article=article, span=span, tag=chosen, accept=accept, editor=editor)
-    data = {"sentence": sentence, "tag": chosen.slug, "start": span.start, "end": span.end}
+    final = _final_set(article=article, span=span, tag=tag, accept=accept, editor=editor)
+    data = {"sentence": span.index, "tag": tag.slug, "start": span.start, "end": span.end}
     if unanimous:
         data["unanimous"] = True
     _events_record(
@@ -853,19 +848,15 @@ def _final_set(
         return None
     if existing is not None:
         return existing.pk
-    text = Article.objects.values_list("text", flat=True).get(pk=article.pk)
-    final = Annotation(
-        article_id=article.pk,
+    final = _annotation_for_span(
+        article=article,
         start=span.start,
         end=span.end,
-        quote=span.text,
-        prefix=text[max(0, span.start - CONTEXT_CHARS) : span.start],
-        suffix=text[span.end : span.end + CONTEXT_CHARS],
         tag=tag,
         note=_reviewers_notes(article=article, span=span, tag=tag),
         author=editor,
-        final=True,
     )
+    final.final = True
     final.save()
     return final.pk
 
