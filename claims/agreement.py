@@ -20,11 +20,10 @@ from typing import Any
 
 import krippendorff
 import numpy as np
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Min, Q
 
 from claims import selectors
-from claims.models import Annotation, Article, Assignment, Sentence, Tag
+from claims.models import Article, Sentence, Tag
 from claims.selectors import ReportFilters
 
 OVERALL_NAME = "All tags"
@@ -128,33 +127,13 @@ def _agreement(scope: _Scope, units_by_tag: dict[int, list[dict[str, Any]]]) -> 
 
 
 def _scope(conditions: Q) -> _Scope:
-    coders = {pk: names for pk, names in _coders_per_article(conditions).items() if len(names) >= 2}
+    coders = {
+        pk: names
+        for pk, names in selectors.coders_per_article(conditions).items()
+        if len(names) >= 2
+    }
     sentences = _sentences_per_article(conditions)
     return _Scope(coders=coders, sentences={pk: sentences.get(pk, 0) for pk in coders})
-
-
-def _coders_per_article(conditions: Q) -> dict[int, dict[int, str]]:
-    """Each article's coders as user id -> username, from distinct (article, coder) rows."""
-    # The pairs come off the (author, article, tag) index alone; joining each of a million
-    # annotations to its author's name before removing duplicates took five times as long.
-    authors = (
-        Annotation.objects.filter(conditions, final=False)
-        .order_by()
-        .values_list("article_id", "author_id")
-    )
-    done = (
-        Assignment.objects.filter(conditions, done_at__isnull=False)
-        .order_by()
-        .values_list("article_id", "reviewer_id")
-    )
-    # UNION, not UNION ALL: one row per article and coder however many annotations they made.
-    pairs = list(authors.union(done).order_by())
-    users = get_user_model().objects.filter(pk__in={user_id for _, user_id in pairs})
-    names = dict(users.values_list("pk", "username"))
-    coders: dict[int, dict[int, str]] = defaultdict(dict)
-    for article_id, user_id in pairs:
-        coders[article_id][user_id] = names[user_id]
-    return coders
 
 
 def _sentences_per_article(conditions: Q) -> dict[int, int]:
@@ -165,15 +144,8 @@ def _sentences_per_article(conditions: Q) -> dict[int, int]:
 def _tagged_units(conditions: Q, *, tags: Sequence[str]) -> list[dict[str, Any]]:
     """One row per sentence and tag some coder gave it: `yes`, how many coders did, and
     `lone_coder`, the smallest of their user ids (the only one when `yes` is 1)."""
-    # In one filter() call, so that every condition applies to the same annotation.
-    overlapping: dict[str, Any] = {
-        "article__annotations__final": False,
-        "article__annotations__start__lt": F("end"),
-        "article__annotations__end__gt": F("start"),
-    }
-    if tags:
-        overlapping["article__annotations__tag__slug__in"] = tags
-    rows = Sentence.objects.filter(conditions).filter(**overlapping).order_by()
+    narrowed = {"article__annotations__tag__slug__in": tags} if tags else {}
+    rows = selectors.sentences_under_reviews(conditions, **narrowed).order_by()
     return list(
         rows.values("article_id", "index", tag=F("article__annotations__tag_id")).annotate(
             yes=Count("article__annotations__author_id", distinct=True),

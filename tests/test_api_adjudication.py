@@ -143,9 +143,10 @@ def test_it_reads_the_grid_in_a_fixed_number_of_queries(
         annotate_sentences(other_reviewer, large, "unsupported", n, n)
     client = api_for(editor)
 
-    # Token, roles, article, then the grid: coders, votes, decisions, sentences, tags.
+    # Token, roles, article, then the grid: coder pairs and their names, votes, decisions,
+    # sentences, tags.
     for article, rows in ((small, 1), (large, 40)):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(grid_url(article.pk))
         assert len(response.json()["rows"]) == rows
 
