@@ -351,7 +351,9 @@ def report_line(case: Case, timings: list[float]) -> str:
     return f"{case.name:<32} {len(timings):>3} {p50:>9.1f} {p95:>9.1f} {target:>8} {met:>4}"
 
 
-def main() -> None:
+def run(cases_for: Callable[[APIClient, list[LoadedArticle]], list[Case]]) -> None:
+    """Load the data into a throwaway database, time the cases `cases_for` gives and print a
+    line for each."""
     settings.DEBUG = False  # no query log
     settings.API_THROTTLE_RATE = ""
     vendor, original_name = connection.vendor, connection.settings_dict["NAME"]
@@ -366,11 +368,11 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
         print(f"{'endpoint':<32} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'target':>8} {'met':>4}")
-        for case in cases(client, articles):
+        for case in cases_for(client, articles):
             print(report_line(case, timings_ms(case)), flush=True)
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":
-    main()
+    run(cases)

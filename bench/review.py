@@ -13,26 +13,11 @@ Usage: `make bench`, or
 """
 
 import itertools
-import os
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 # bench/api.py sets up Django on import and holds the loader and the timing helpers.
-from api import (
-    REPEATS,
-    SENTENCES,
-    Case,
-    LoadedArticle,
-    editor_client,
-    expect,
-    getter,
-    load,
-    publisher_name,
-    report_line,
-    timings_ms,
-)
-from django.conf import settings
-from django.db import connection
+from api import SENTENCES, Case, LoadedArticle, expect, getter, publisher_name, run
 from rest_framework.test import APIClient
 
 from claims.models import Tag
@@ -85,24 +70,5 @@ def cases(client: APIClient, articles: list[LoadedArticle]) -> list[Case]:
     ]
 
 
-def main() -> None:
-    settings.DEBUG = False  # no query log
-    settings.API_THROTTLE_RATE = ""
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        articles = load()
-        client = editor_client()
-        print(
-            f"requests: in-process WSGI, token auth; load average {os.getloadavg()[0]:.1f} "
-            f"on {os.cpu_count()} CPUs; {REPEATS} timed requests each unless noted"
-        )
-        print(f"{'endpoint':<32} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'target':>8} {'met':>4}")
-        for case in cases(client, articles):
-            print(report_line(case, timings_ms(case)), flush=True)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-
-
 if __name__ == "__main__":
-    main()
+    run(cases)
