@@ -7,7 +7,7 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -612,9 +612,10 @@ def assignments_create(
 ) -> list[Assignment]:
     """Assign every article to every reviewer; pairs already assigned are left as they are.
     Returns the new assignments."""
-    not_reviewers = [
-        user.get_username() for user in reviewers if not user.groups.filter(name=REVIEWER).exists()
-    ]
+    in_role = set(
+        Group.objects.filter(name=REVIEWER, user__in=reviewers).values_list("user", flat=True)
+    )
+    not_reviewers = [user.get_username() for user in reviewers if user.pk not in in_role]
     if not_reviewers:
         raise AssignmentRejected(
             "reviewers", f"Not a reviewer: {', '.join(sorted(not_reviewers))}."
