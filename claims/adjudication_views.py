@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims import agreement, reports, selectors
-from claims.models import Article, Assignment, Tag
+from claims import reports, selectors
+from claims.models import Article, Assignment
 from claims.permissions import EDITORS, role_required
 
 
@@ -23,36 +23,25 @@ class ReviewerState:
     done: bool
 
 
-@dataclass(frozen=True)
-class AgreementRow:
-    """One line of the agreement table, its figures formatted for reading."""
-
-    name: str
-    colour: str
-    positive: int
-    units: int
-    percent: str
-    kappa: str
-    alpha: str
-
-
 @role_required(EDITORS)
 @require_safe
 def article_adjudicate(request: HttpRequest, article_id: int) -> HttpResponse:
     article = selectors.article_get(pk=article_id)
     grid = selectors.adjudication_grid(article=article)
     assignments = list(selectors.article_assignments(article=article))
-    figures = agreement.article_agreement(article=article)
-    colours = dict(Tag.objects.values_list("slug", "colour"))
+    # The report's agreement table, over this one article.
+    figures = reports.agreement_section(
+        user=request.user, filters=selectors.ReportFilters(article_id=article.pk)
+    )
     context = {
         "article": article,
         "adjudicated_by": _adjudicator(article),
         "grid": grid,
         "reviewers": _reviewer_states(grid.coders, assignments),
         "still_reviewing": [a.reviewer.get_username() for a in assignments if a.done_at is None],
-        "agreement": figures,
-        "agreement_rows": [_agreement_row(row, colours) for row in figures.tags],
-        "agreement_overall": _agreement_row(figures.overall, colours) if figures.overall else None,
+        "agreement": figures.figures,
+        "agreement_rows": figures.lines,
+        "agreement_overall": figures.overall,
         "page_data": _page_data(request, article),
     }
     return render(request, "claims/adjudicate.html", context)
@@ -77,18 +66,6 @@ def _reviewer_states(coders: list[str], assignments: list[Assignment]) -> list[R
     for coder in coders:
         states.setdefault(coder, ReviewerState(username=coder, state="Not assigned", done=False))
     return sorted(states.values(), key=lambda reviewer: reviewer.username)
-
-
-def _agreement_row(row: agreement.TagAgreement, colours: dict[str, str]) -> AgreementRow:
-    return AgreementRow(
-        name=row.tag_name,
-        colour=colours.get(row.tag, ""),
-        positive=row.positive,
-        units=row.units,
-        percent=reports.percent_text(row.percent_agreement),
-        kappa=reports.ratio_text(row.cohen_kappa),
-        alpha=reports.ratio_text(row.krippendorff_alpha),
-    )
 
 
 def _page_data(request: HttpRequest, article: Article) -> dict:
