@@ -391,7 +391,7 @@ def test_an_article_nobody_tagged_can_be_finished_at_once(make_article, editor):
 def test_it_refuses_to_assign_someone_who_is_not_a_reviewer(make_article, reviewer, editor):
     article = make_article()
 
-    with pytest.raises(services.AssignmentRejected, match="Not a reviewer: edna."):
+    with pytest.raises(services.AssignmentRejected, match=r"Not a reviewer: edna\."):
         services.assignments_create(articles=[article], reviewers=[reviewer, editor], editor=editor)
 
     assert not Assignment.objects.exists()
