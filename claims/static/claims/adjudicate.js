@@ -3,6 +3,7 @@
 // API and updates the grid in place. Every control is a button; j/k, a, r and u do the same
 // from the keyboard.
 import { Api, ApiError } from "./api.js";
+import { say } from "./status.js";
 
 const data = JSON.parse(document.getElementById("adjudication-data").textContent);
 const api = new Api(data.csrf_token);
@@ -73,12 +74,6 @@ function showState(li, state) {
 
 function reason(error) {
   return error instanceof ApiError ? error.message : "the server could not be reached.";
-}
-
-function say(message, kind = "info") {
-  const line = $("status");
-  line.textContent = message;
-  line.dataset.kind = kind;
 }
 
 function pendingCount() {

@@ -1,0 +1,16 @@
+// Small DOM helpers for the annotation page's modules: look-up by id, elements built from properties.
+export const $ = (id) => document.getElementById(id);
+
+export function element(tag, props = {}) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "ariaLabel") el.setAttribute("aria-label", value);
+    else if (name === "ariaHidden") el.setAttribute("aria-hidden", value);
+    else el[name] = value;
+  }
+  return el;
+}
+
+export function shorten(text, limit) {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
