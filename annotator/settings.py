@@ -167,10 +167,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["claims.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.PerTokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "EXCEPTION_HANDLER": "claims.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
 }
 
 # Requests per caller (API token, else user, else address), e.g. "600/min"; empty turns it off.

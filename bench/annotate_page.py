@@ -36,8 +36,9 @@ from django.db import connection  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.live_site import CHROMIUM, live_server, session_cookie, test_database  # noqa: E402
-from claims import services  # noqa: E402
 from claims.models import REVIEWER, Sentence, Tag  # noqa: E402
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create  # noqa: E402
+from claims.services.articles import Upload, article_ingest  # noqa: E402
 
 PARAGRAPHS = 240
 EXISTING_ANNOTATIONS = 500
@@ -92,8 +93,8 @@ def load() -> tuple[User, int, list[int]]:
     reviewer = User.objects.create_user("bench-reviewer", password="bench-password")
     reviewer.groups.add(Group.objects.get(name=REVIEWER))
     text = long_article_text(random.Random(7))
-    article = services.article_ingest(
-        upload=services.Upload(data=text.encode(), filename="long.txt"),
+    article = article_ingest(
+        upload=Upload(data=text.encode(), filename="long.txt"),
         user=reviewer,
         title="Regenerative medicine, the complete guide",
         publisher="Bench Clinic",
@@ -102,7 +103,7 @@ def load() -> tuple[User, int, list[int]]:
     slugs = list(Tag.objects.order_by("order").values_list("slug", flat=True))
     tagged = list(range(0, 2 * EXISTING_ANNOTATIONS, 2))
     drafts = [
-        services.AnnotationDraft(
+        AnnotationDraft(
             article_id=article.pk,
             tag=slugs[n % len(slugs)],
             sentences=(index, index),
@@ -110,7 +111,7 @@ def load() -> tuple[User, int, list[int]]:
         )
         for n, index in enumerate(tagged)
     ]
-    services.annotations_bulk_create(author=reviewer, drafts=drafts)
+    annotations_bulk_create(author=reviewer, drafts=drafts)
     free = [index for index in range(1, count, 2)][:TAGGINGS]
     print(
         f"article: {len(text):,} characters, {count:,} sentences, "

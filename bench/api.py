@@ -46,7 +46,7 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from claims.bulk_rows import rows_insert  # noqa: E402
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
-from claims.services import CONTEXT_CHARS  # noqa: E402
+from claims.services.annotations import CONTEXT_CHARS  # noqa: E402
 
 ARTICLES = 2_000
 PARAGRAPHS, SENTENCES_PER_PARAGRAPH = 4, 5

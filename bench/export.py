@@ -80,7 +80,7 @@ from django.urls import reverse  # noqa: E402
 
 from claims.bulk_rows import rows_insert  # noqa: E402
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
-from claims.services import CONTEXT_CHARS  # noqa: E402
+from claims.services.annotations import CONTEXT_CHARS  # noqa: E402
 
 ARTICLES = 1_000
 ANNOTATIONS = 100_000

@@ -25,8 +25,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from claims import services  # noqa: E402
 from claims.ingest.pipeline import parse_document  # noqa: E402
+from claims.services.articles import Upload, article_ingest  # noqa: E402
 
 DEMO = ROOT / "claims" / "demo" / "articles"
 SIZES = {"100 KB": 100_000, "1 MB": 1_000_000}
@@ -119,8 +119,8 @@ def measure(fmt: str, label: str, data: bytes) -> str:
     started = time.perf_counter()
     parsed = parse_document(data, filename=f"bench.{fmt}")
     parsed_at = time.perf_counter()
-    article = services.article_ingest(
-        upload=services.Upload(data=data, filename=f"bench.{fmt}"),
+    article = article_ingest(
+        upload=Upload(data=data, filename=f"bench.{fmt}"),
         user=None,
         title=f"Bench {fmt} {label}",
     )

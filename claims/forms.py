@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from claims import reports, selectors
+from claims import selectors
 from claims.models import REVIEWER, Article, Tag
+from claims.reports import contents
 from claims.selectors import ReportFilters
+from claims.services.errors import Rejected
 
 # What a report or export covers: the reviewers' annotations (the default) or the final ones
 # editors accepted in adjudication. The values appear in report and download URLs.
@@ -143,7 +145,7 @@ class CorpusReportForm(ReportFilterForm):
         self.fields["publisher"] = forms.ChoiceField(
             choices=[("", "Any publisher"), *((p, p) for p in publishers)], required=False
         )
-        self.fields["reviewer"] = _reviewer_field(reports.reviewer_choices(user=user))
+        self.fields["reviewer"] = _reviewer_field(contents.reviewer_choices(user=user))
         _use_browser_widgets(self)
 
 
@@ -159,7 +161,7 @@ class ArticleReportForm(ReportFilterForm):
         super().__init__(data)
         # Replacing a field keeps its place in `field_order`.
         self.fields["reviewer"] = _reviewer_field(
-            reports.reviewer_choices(user=user, article=article)
+            contents.reviewer_choices(user=user, article=article)
         )
         _use_browser_widgets(self)
 
@@ -202,3 +204,8 @@ def filter_summary(form: forms.Form) -> list[tuple[str, str]]:
             shown = str(value)
         summary.append((str(field.label or name.capitalize()), shown))
     return summary
+
+
+def form_rejected(form: forms.Form, error: Rejected) -> None:
+    """A service's refusal shown on the form: next to the field it names, else above it."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

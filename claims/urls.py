@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from claims import adjudication_views, export_views, report_views, views
+from claims import views
+from claims.reports import downloads
+from claims.reports import views as report_views
+from claims.review import views as review_views
 
 app_name = "claims"
 
@@ -11,11 +14,13 @@ urlpatterns = [
     path("articles/new/", views.article_upload, name="article_upload"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
     path("articles/assign/", views.assign, name="assign"),
-    path("articles/<int:article_id>/history/", views.article_history, name="article_history"),
+    path(
+        "articles/<int:article_id>/history/", review_views.article_history, name="article_history"
+    ),
     # The editor's adjudication of an article's tags (adjudicate.js calls the REST API).
     path(
         "articles/<int:article_id>/adjudicate/",
-        adjudication_views.article_adjudicate,
+        review_views.article_adjudicate,
         name="article_adjudicate",
     ),
     path("profile/", views.profile, name="profile"),
@@ -27,12 +32,12 @@ urlpatterns = [
     # Downloads of the annotations a report covers; fmt is one of claims.exports' formats.
     path(
         "articles/<int:article_id>/export.<str:fmt>",
-        export_views.article_export,
+        downloads.article_export,
         name="article_export",
     ),
-    path("reports/export.<str:fmt>", export_views.corpus_export, name="corpus_export"),
+    path("reports/export.<str:fmt>", downloads.corpus_export, name="corpus_export"),
     # The prices quoted in price claims, one CSV row per price, with the report filters.
-    path("reports/prices.csv", export_views.price_export, name="price_export"),
+    path("reports/prices.csv", downloads.price_export, name="price_export"),
     # Reports: pages and the PDF and XLSX downloads built from them.
     path("articles/<int:article_id>/report/", report_views.article_report, name="article_report"),
     path(

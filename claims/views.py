@@ -1,5 +1,5 @@
 """Server-rendered pages: article list (with the editors' assignment form), upload, the
-annotation page, an article's history, the profile."""
+annotation page, the profile and the public vocabulary pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,17 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from claims import history, selectors, services
-from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm
-from claims.ingest.errors import IngestError
+from claims import selectors
+from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, form_rejected
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, role_required
+from claims.review.selectors import user_assignment
+from claims.services import tokens
+from claims.services.articles import DuplicateArticleError, Upload, article_ingest, upload_read
+from claims.services.errors import Rejected
+from claims.services.review import assignments_create
 
 PAGE_SIZE = 50
-HISTORY_PAGE_SIZE = 100
 
 
 @role_required(EVERY_ROLE)
@@ -81,10 +84,8 @@ def assign(request: HttpRequest) -> HttpResponse:
     articles = list(form.cleaned_data["articles"])
     reviewers = list(form.cleaned_data["reviewers"])
     try:
-        created = services.assignments_create(
-            articles=articles, reviewers=reviewers, editor=request.user
-        )
-    except services.AssignmentRejected as error:
+        created = assignments_create(articles=articles, reviewers=reviewers, editor=request.user)
+    except Rejected as error:
         messages.error(request, f"Nothing was assigned: {error.message}")
         return redirect(back)
     names = ", ".join(reviewer.get_username() for reviewer in reviewers)
@@ -101,18 +102,16 @@ def article_upload(request: HttpRequest) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_ingest(
+            article = article_ingest(
                 upload=_upload_from(form.cleaned_data),
                 user=request.user,
                 title=form.cleaned_data["title"],
                 publisher=form.cleaned_data["publisher"],
                 source_url=form.cleaned_data["source_url"],
             )
-        except services.DuplicateArticleError as error:
-            duplicate = error.article
-            form.add_error(None, error.message)
-        except IngestError as error:
-            form.add_error("file" if form.cleaned_data.get("file") else "text", error.message)
+        except Rejected as error:
+            duplicate = error.article if isinstance(error, DuplicateArticleError) else None
+            form_rejected(form, error)
         else:
             return redirect("claims:article_detail", article_id=article.pk)
     status = 400 if form.errors else 200
@@ -121,11 +120,11 @@ def article_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _upload_from(cleaned: dict) -> services.Upload:
+def _upload_from(cleaned: dict) -> Upload:
     uploaded = cleaned.get("file")
     if uploaded:
-        return services.upload_read(stream=uploaded, filename=uploaded.name, size=uploaded.size)
-    return services.Upload(data=cleaned["text"].encode("utf-8"), filename="pasted.txt")
+        return upload_read(stream=uploaded, filename=uploaded.name, size=uploaded.size)
+    return Upload.pasted(cleaned["text"])
 
 
 @role_required(EVERY_ROLE)
@@ -136,9 +135,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     roles = selectors.user_roles(request.user)
     sees_everyone = selectors.user_sees_all_annotations(request.user)
     # Only reviewers are assigned: no query for anyone else.
-    assignment = (
-        selectors.user_assignment(article=article, user=request.user) if REVIEWER in roles else None
-    )
+    assignment = user_assignment(article=article, user=request.user) if REVIEWER in roles else None
     context = {
         "article": article,
         "blocks": selectors.article_blocks(article=article),
@@ -191,21 +188,6 @@ def _assignment_data(assignment: Assignment | None) -> dict | None:
     }
 
 
-@role_required(EDITORS)
-@require_safe
-def article_history(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Everything that happened to an article, oldest first, deleted annotations included."""
-    article = selectors.article_get(pk=article_id)
-    events = selectors.article_events(article=article)
-    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "article": article,
-        "page": page,
-        "rows": history.history_rows(article=article, events=list(page)),
-    }
-    return render(request, "claims/article_history.html", context)
-
-
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
@@ -216,7 +198,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    services.token_regenerate(user=request.user)
+    tokens.token_regenerate(user=request.user)
     messages.success(request, "A new API token is ready; any earlier one no longer works.")
     return redirect("claims:profile")
 
@@ -224,7 +206,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest) -> HttpResponse:
-    if services.token_revoke(user=request.user):
+    if tokens.token_revoke(user=request.user):
         messages.success(request, "Your API token is revoked.")
     return redirect("claims:profile")
 

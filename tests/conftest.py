@@ -8,8 +8,8 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims import services
 from claims.models import EDITOR, READER, REVIEWER, Article
+from claims.services.articles import Upload, article_ingest
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -95,9 +95,7 @@ def make_article(db, reviewer):
     def make(text: str = CLINIC_TEXT, **overrides) -> Article:
         fields = {"user": reviewer, "publisher": "RegenWell Institute", **overrides}
         filename = fields.pop("filename", "pasted.txt")
-        return services.article_ingest(
-            upload=services.Upload(data=text.encode("utf-8"), filename=filename), **fields
-        )
+        return article_ingest(upload=Upload(data=text.encode("utf-8"), filename=filename), **fields)
 
     return make
 

@@ -1,26 +1,26 @@
 """Small builders the test modules share."""
 
-from claims import selectors, services
 from claims.models import Annotation, Article
+from claims.review.selectors import adjudication_grid
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.review import adjudication_finish, decision_make
 
 
 def annotate_phrase(author, article: Article, tag: str, phrase: str, note: str = "") -> Annotation:
     """Store `author`'s `tag` on the first occurrence of `phrase` in the article's text."""
     start = article.text.index(phrase)
-    draft = services.AnnotationDraft(
+    draft = AnnotationDraft(
         article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
     )
-    return services.annotation_create(author=author, draft=draft)
+    return annotation_create(author=author, draft=draft)
 
 
 def annotate_sentences(
     author, article: Article, tag: str, first: int, last: int, note: str = ""
 ) -> Annotation:
     """Store `author`'s `tag` over sentences `first` to `last` (inclusive)."""
-    draft = services.AnnotationDraft(
-        article_id=article.pk, tag=tag, sentences=(first, last), note=note
-    )
-    return services.annotation_create(author=author, draft=draft)
+    draft = AnnotationDraft(article_id=article.pk, tag=tag, sentences=(first, last), note=note)
+    return annotation_create(author=author, draft=draft)
 
 
 def adjudicate(
@@ -28,9 +28,9 @@ def adjudicate(
 ) -> None:
     """Decide every tag the reviewers proposed, accepting the (sentence index, tag slug) pairs
     in `accept` and rejecting the rest, then (with `finish`) close the adjudication."""
-    for row in selectors.adjudication_grid(article=article).rows:
+    for row in adjudication_grid(article=article).rows:
         for proposal in row.proposals:
-            services.decision_make(
+            decision_make(
                 article=article,
                 sentence=row.index,
                 tag=proposal.tag,
@@ -38,4 +38,4 @@ def adjudicate(
                 editor=editor,
             )
     if finish:
-        services.adjudication_finish(article=article, editor=editor)
+        adjudication_finish(article=article, editor=editor)

@@ -4,8 +4,8 @@ would bypass the history."""
 import pytest
 from django.contrib.auth.models import User
 
-from claims import services
 from claims.models import Annotation, Event
+from claims.services.annotations import AnnotationDraft, annotation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, make_article, reviewer):
     article = make_article()
-    draft = services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1))
-    services.annotation_create(author=reviewer, draft=draft)
+    draft = AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1))
+    annotation_create(author=reviewer, draft=draft)
     client.force_login(User.objects.create_superuser("root", password="x"))
     return client
 

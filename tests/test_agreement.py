@@ -7,9 +7,10 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.agreement import article_agreement, corpus_agreement
 from claims.models import REVIEWER, Annotation, Article, Assignment, Sentence, Tag
-from claims.selectors import ReportFilters, article_coders
+from claims.review.agreement import article_agreement, corpus_agreement
+from claims.review.selectors import article_coders
+from claims.selectors import ReportFilters
 
 pytestmark = pytest.mark.django_db
 

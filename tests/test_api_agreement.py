@@ -4,8 +4,9 @@ themselves are checked in tests/test_agreement.py)."""
 import pytest
 from django.contrib.auth.models import User
 
-from claims import services
 from claims.models import Article, Sentence
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create
+from claims.services.articles import article_update
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,8 @@ def numbered(make_article, count: int, label: str, **overrides) -> Article:
 
 
 def tag_sentences(author: User, article: Article, tag: str, *indexes: int) -> None:
-    drafts = [
-        services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(i, i)) for i in indexes
-    ]
-    services.annotations_bulk_create(author=author, drafts=drafts)
+    drafts = [AnnotationDraft(article_id=article.pk, tag=tag, sentences=(i, i)) for i in indexes]
+    annotations_bulk_create(author=author, drafts=drafts)
 
 
 @pytest.fixture
@@ -107,7 +106,7 @@ def test_it_narrows_the_corpus_by_publisher_and_status(
     other = numbered(make_article, 4, "spine", publisher="Spine Clinic")
     tag_sentences(reviewer, other, "price-claim", 0)
     tag_sentences(other_reviewer, other, "price-claim", 0)
-    services.article_update(article=other, status="reviewed")
+    article_update(article=other, status="reviewed")
     client = api_for(editor)
 
     assert figures(client)["articles"] == 2

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claims import services
 from claims.models import Annotation, Article, Tag
+from claims.services.annotations import AnnotationDraft, annotation_create, annotations_bulk_create
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,10 @@ def detail(annotation_id: int) -> str:
 def annotate(
     author, article: Article, sentence: int, tag: str = "unsupported", note: str = ""
 ) -> Annotation:
-    draft = services.AnnotationDraft(
+    draft = AnnotationDraft(
         article_id=article.pk, tag=tag, sentences=(sentence, sentence), note=note
     )
-    return services.annotation_create(author=author, draft=draft)
+    return annotation_create(author=author, draft=draft)
 
 
 def backdate(annotation: Annotation, *, field: str, when: datetime) -> None:
@@ -83,12 +83,12 @@ def sentence_items(article: Article, sentences: int) -> list[dict]:
 def store(author, items: list[dict]) -> list[Annotation]:
     """Store request items through the service, as a bulk request would."""
     drafts = [
-        services.AnnotationDraft(
+        AnnotationDraft(
             article_id=item["article"], tag=item["tag"], sentences=tuple(item["sentences"])
         )
         for item in items
     ]
-    return services.annotations_bulk_create(author=author, drafts=drafts)
+    return annotations_bulk_create(author=author, drafts=drafts)
 
 
 # --- Create -----------------------------------------------------------------------------------

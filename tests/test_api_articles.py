@@ -11,8 +11,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
 
-from claims import services
 from claims.models import Annotation, Article, Sentence
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.articles import article_update
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,8 @@ def upload(api, name: str, data: bytes, **fields):
 
 
 def annotate(article: Article, author, *, sentence: int, tag: str = "overstated") -> Annotation:
-    draft = services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(sentence, sentence))
-    return services.annotation_create(author=author, draft=draft)
+    draft = AnnotationDraft(article_id=article.pk, tag=tag, sentences=(sentence, sentence))
+    return annotation_create(author=author, draft=draft)
 
 
 # --- Creating -----------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ def test_it_filters_by_exact_publisher_and_by_status(api_for, reviewer, make_art
     renewa = make_article(clinic_page_text(1), publisher="Renewa")
     make_article(clinic_page_text(2), publisher="Renewa Plus")
     reviewed = make_article(clinic_page_text(3), publisher="Bluewater")
-    services.article_update(article=reviewed, status="reviewed")
+    article_update(article=reviewed, status="reviewed")
     api = api_for(reviewer)
     by_publisher = api.get(ARTICLES, {"publisher": "Renewa"}).json()["results"]
     assert [a["id"] for a in by_publisher] == [renewa.pk]

@@ -4,8 +4,8 @@ everyone with a role reads the assignments they may see."""
 import pytest
 from django.contrib.auth.models import User
 
-from claims import services
 from claims.models import Article, Assignment, Event
+from claims.services.review import assignment_mark, assignments_create
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def articles(make_article) -> list[Article]:
 
 
 def assign(articles: list[Article], reviewers: list[User], editor: User) -> list[Assignment]:
-    services.assignments_create(articles=articles, reviewers=reviewers, editor=editor)
+    assignments_create(articles=articles, reviewers=reviewers, editor=editor)
     return list(Assignment.objects.order_by("id"))
 
 
@@ -195,7 +195,7 @@ def four(articles, reviewer, other_reviewer, editor) -> list[Assignment]:
     """Both articles assigned to Rita and Omar; Rita's review of the first is done."""
     made = assign(articles, [reviewer, other_reviewer], editor)
     rita_first = next(a for a in made if a.reviewer == reviewer and a.article == articles[0])
-    services.assignment_mark(assignment=rita_first, done=True, user=reviewer)
+    assignment_mark(assignment=rita_first, done=True, user=reviewer)
     return made
 
 

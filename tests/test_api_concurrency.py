@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection, connections
 
-from claims import services
 from claims.models import EDITOR, Annotation, Article, Assignment, Decision, Event
+from claims.services.review import assignments_create, decision_make
 
 pytestmark = [
     # Data migrations (roles, default tags) are restored after the flush between tests.
@@ -236,9 +236,7 @@ def test_two_editors_finishing_at_once_finish_it_once(
 ):
     article = make_article()
     _one_by_one(api_for(reviewer), article, "overstated", range(1, 2))
-    services.decision_make(
-        article=article, sentence=1, tag="overstated", accept=True, editor=editor
-    )
+    decision_make(article=article, sentence=1, tag="overstated", accept=True, editor=editor)
     url = f"/api/v1/articles/{article.pk}/adjudication/finish/"
     clients = [api_for(editor), api_for(second_editor)]
 
@@ -272,7 +270,7 @@ def test_a_review_marked_done_twice_at_once_is_recorded_once(
     api_for, reviewer, editor, make_article
 ):
     article = make_article()
-    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     url = f"/api/v1/assignments/{Assignment.objects.get().pk}/"
     clients = [api_for(reviewer), api_for(reviewer)]
 

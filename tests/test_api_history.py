@@ -3,8 +3,8 @@ article is recorded with who took it and what it changed, and a refused step rec
 
 import pytest
 
-from claims import services
 from claims.models import Article, Assignment, Event
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create
 
 pytestmark = pytest.mark.django_db
 
@@ -334,11 +334,11 @@ def test_the_history_cannot_be_written(edna, rita, article, method):
 
 def tag_every_sentence(author, article: Article, tags: tuple[str, ...]) -> None:
     drafts = [
-        services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(n, n))
+        AnnotationDraft(article_id=article.pk, tag=tag, sentences=(n, n))
         for n in range(4)
         for tag in tags
     ]
-    services.annotations_bulk_create(author=author, drafts=drafts)
+    annotations_bulk_create(author=author, drafts=drafts)
 
 
 def test_it_pages_through_the_history_with_a_cursor_oldest_first(edna, reviewer, article):

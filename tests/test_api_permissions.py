@@ -8,8 +8,9 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from rest_framework.test import APIClient
 
-from claims import services
 from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.review import assignments_create
 
 pytestmark = pytest.mark.django_db
 
@@ -160,14 +161,14 @@ def world(reviewer, other_reviewer, editor, make_article) -> World:
     annotation = _annotate(reviewer, article.pk, "price-claim", sentence=0)
     # Omar agrees, so that accepting the unanimous tags has one to accept.
     _annotate(other_reviewer, article.pk, "price-claim", sentence=0)
-    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     assignment = Assignment.objects.get(article=article, reviewer=reviewer)
     return World(article=article.pk, annotation=annotation.pk, assignment=assignment.pk)
 
 
 def _annotate(author: User, article_id: int, tag: str, *, sentence: int) -> Annotation:
-    draft = services.AnnotationDraft(article_id=article_id, tag=tag, sentences=(sentence, sentence))
-    return services.annotation_create(author=author, draft=draft)
+    draft = AnnotationDraft(article_id=article_id, tag=tag, sentences=(sentence, sentence))
+    return annotation_create(author=author, draft=draft)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from annotator.wsgi import application
-from claims import services
+from claims.services.annotations import AnnotationDraft, annotation_create
 
 # Loaded from the running app, as a consumer would; no database is needed for it.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -34,9 +34,9 @@ def corpus(db, settings, editor, reviewer, make_article):
     settings.API_THROTTLE_RATE = ""
     article = make_article(user=reviewer)
     for first, tag in [(0, "overstated"), (1, "unsupported"), (3, "price-claim")]:
-        services.annotation_create(
+        annotation_create(
             author=editor,
-            draft=services.AnnotationDraft(
+            draft=AnnotationDraft(
                 article_id=article.pk, tag=tag, sentences=(first, first), note="Check the source."
             ),
         )

@@ -2,8 +2,9 @@
 
 import pytest
 
-from claims import services
 from claims.models import Annotation, Tag
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.vocabulary import tag_create
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,8 @@ def tag_url(slug: str) -> str:
 
 
 def annotate(article, author, *, tag: str, sentence: int = 0) -> Annotation:
-    draft = services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(sentence, sentence))
-    return services.annotation_create(author=author, draft=draft)
+    draft = AnnotationDraft(article_id=article.pk, tag=tag, sentences=(sentence, sentence))
+    return annotation_create(author=author, draft=draft)
 
 
 def vocabulary() -> list[str]:
@@ -84,7 +85,7 @@ def test_it_lists_in_the_same_number_of_queries_for_4_or_8_tags(
     with django_assert_num_queries(3):
         assert len(api.get(TAGS).json()) == 4
     for number in range(4):
-        services.tag_create(
+        tag_create(
             slug=f"extra-{number}",
             name=f"Extra {number}",
             definition="A tag added by the editors.",

@@ -5,8 +5,8 @@ finished; editors and readers see both layers; an account without a role sees no
 import pytest
 from django.contrib.auth.models import User
 
-from claims import services
 from claims.models import Annotation, Article
+from claims.services.review import adjudication_finish, decision_make, decisions_accept_unanimous
 from tests.helpers import annotate_phrase, annotate_sentences
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +33,9 @@ def shared(make_article, reviewer, other_reviewer) -> Article:
 def decide_everything(article: Article, editor: User) -> None:
     """Accept the two unanimous tags and unsupported on sentence 2, reject it on sentence 1:
     three final annotations."""
-    services.decisions_accept_unanimous(article=article, editor=editor)
-    services.decision_make(
-        article=article, sentence=1, tag="unsupported", accept=False, editor=editor
-    )
-    services.decision_make(
-        article=article, sentence=2, tag="unsupported", accept=True, editor=editor
-    )
+    decisions_accept_unanimous(article=article, editor=editor)
+    decision_make(article=article, sentence=1, tag="unsupported", accept=False, editor=editor)
+    decision_make(article=article, sentence=2, tag="unsupported", accept=True, editor=editor)
 
 
 @pytest.fixture
@@ -51,7 +47,7 @@ def decided(shared, editor) -> Article:
 
 @pytest.fixture
 def finished(decided, editor) -> Article:
-    services.adjudication_finish(article=decided, editor=editor)
+    adjudication_finish(article=decided, editor=editor)
     return decided
 
 
@@ -89,7 +85,7 @@ def phase(request, shared, editor) -> Article:
     if request.param != "in review":
         decide_everything(shared, editor)
     if request.param == "finished":
-        services.adjudication_finish(article=shared, editor=editor)
+        adjudication_finish(article=shared, editor=editor)
     return shared
 
 
@@ -195,9 +191,7 @@ def test_a_reviewer_sees_final_annotations_only_of_finished_articles(
 ):
     unfinished = make_article(OTHER_TEXT, title="Ozone")
     annotate_sentences(reviewer, unfinished, "overstated", 0, 0)
-    services.decision_make(
-        article=unfinished, sentence=0, tag="overstated", accept=True, editor=editor
-    )
+    decision_make(article=unfinished, sentence=0, tag="overstated", accept=True, editor=editor)
     unfinished_final = Annotation.objects.get(article=unfinished, final=True)
 
     rita = api_for(reviewer)

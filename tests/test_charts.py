@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from claims.charts import Bar, BarGroup, Point, bar_chart, line_chart
+from claims.reports.charts import Bar, BarGroup, Point, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

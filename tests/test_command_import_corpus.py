@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from claims import services
 from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
+from claims.services.vocabulary import tag_create
 from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def corpus(make_article, reviewer, other_reviewer, editor) -> None:
     default one, annotations by two reviewers with awkward notes, and final annotations: the
     peptide article adjudicated (two tags accepted, one rejected), the ozone article's
     adjudication under way (one tag accepted)."""
-    services.tag_create(
+    tag_create(
         slug="miracle-cure", name="Miracle cure", definition="Cures “everything”.", colour="#123456"
     )
     Tag.objects.filter(slug="price-claim").update(definition="Any price, fee or payment.")

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from claims.models import Annotation, Article, Assignment, Event
-from claims.selectors import adjudication_grid
+from claims.review.selectors import adjudication_grid
 
 pytestmark = pytest.mark.django_db
 

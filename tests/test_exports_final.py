@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.models import Annotation, Article, Tag
+from claims.services.review import adjudication_finish
 from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,7 @@ def test_a_reviewer_gets_an_articles_final_annotations_once_its_adjudication_is_
     client.force_login(reviewer)
     before = _csv_pairs(_download(client, _article_url(ozone, "csv"), {"scope": "final"}))
 
-    services.adjudication_finish(article=ozone, editor=editor)
+    adjudication_finish(article=ozone, editor=editor)
     after = _csv_pairs(_download(client, _article_url(ozone, "csv"), {"scope": "final"}))
 
     assert (before, after) == ([], [("overstated", "edna")])

@@ -6,9 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from claims import services
-from claims.exports.prices import HEADER, price_csv, price_rows
+from claims.exports.price_csv import HEADER, price_csv, price_rows
 from claims.models import Annotation
+from claims.services.annotations import AnnotationDraft, annotation_create
 
 URL = reverse("claims:price_export")
 
@@ -41,10 +41,10 @@ def novastem(make_article):
 
 def annotate(article, sentence: str, *, author, tag: str = "price-claim", note: str = ""):
     start = article.text.index(sentence)
-    draft = services.AnnotationDraft(
+    draft = AnnotationDraft(
         article_id=article.pk, tag=tag, start=start, end=start + len(sentence), note=note
     )
-    return services.annotation_create(author=author, draft=draft)
+    return annotation_create(author=author, draft=draft)
 
 
 def download(client, query: dict | None = None) -> list[dict[str, str]]:

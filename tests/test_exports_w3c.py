@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from claims.exports import w3c as w3c_export
 from claims.exports.rows import Links, annotation_rows
+from claims.exports.w3c import annotation_to_w3c
 from claims.models import Annotation
-from claims.w3c import annotation_to_w3c
 from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db

@@ -39,8 +39,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from claims import services
 from claims.models import Article, Assignment
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create
+from claims.services.review import assignment_mark, assignments_create
 from tests.helpers import adjudicate
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +60,10 @@ SERUM_OVERALL = ("All tags", 8, 4, "88%", "0.75", "0.76")
 
 def _tag_sentences(author, article: Article, tag: str, indexes: list[int]) -> None:
     drafts = [
-        services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(index, index))
+        AnnotationDraft(article_id=article.pk, tag=tag, sentences=(index, index))
         for index in indexes
     ]
-    services.annotations_bulk_create(author=author, drafts=drafts)
+    annotations_bulk_create(author=author, drafts=drafts)
 
 
 @pytest.fixture
@@ -162,9 +163,9 @@ def test_it_counts_a_reviewer_who_tagged_nothing_but_finished_as_saying_no(
 ):
     article = make_article(text=SERUM, title="Serum")
     _tag_sentences(reviewer, article, "overstated", [0])
-    services.assignments_create(articles=[article], reviewers=[other_reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[other_reviewer], editor=editor)
     assignment = Assignment.objects.get(article=article, reviewer=other_reviewer)
-    services.assignment_mark(assignment=assignment, done=True, user=other_reviewer)
+    assignment_mark(assignment=assignment, done=True, user=other_reviewer)
 
     response = as_editor.get(_article_url("article_report", article))
 

@@ -8,8 +8,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from claims import reports, selectors, services
+from claims import selectors
 from claims.models import Annotation, Article
+from claims.reports import contents
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create
+from claims.services.review import adjudication_finish
 from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -288,20 +291,20 @@ def test_it_lists_only_the_first_annotations_up_to_its_limit_and_says_how_many(e
     annotations = selectors.report_annotations(
         user=editor, filters=selectors.ReportFilters(article_id=article.pk)
     )
-    report = reports.article_report(annotations=annotations, limit=2)
+    report = contents.article_report(annotations=annotations, limit=2)
     assert report.truncated
     assert sum(len(span.annotations) for span in report.flagged) == 2
     assert report.summary.annotations == 5
 
 
 def test_it_says_on_the_page_when_the_list_is_cut_short(client, editor, make_article):
-    text = "".join(f"Claim {n} cures everything. " for n in range(reports.FLAGGED_LIMIT + 1))
+    text = "".join(f"Claim {n} cures everything. " for n in range(contents.FLAGGED_LIMIT + 1))
     article = make_article(text=text + "\n")
     drafts = [
-        services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(n, n))
-        for n in range(reports.FLAGGED_LIMIT + 1)
+        AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(n, n))
+        for n in range(contents.FLAGGED_LIMIT + 1)
     ]
-    services.annotations_bulk_create(author=editor, drafts=drafts)
+    annotations_bulk_create(author=editor, drafts=drafts)
     client.force_login(editor)
     response = client.get(_url("article_report", article))
     assert "the first 2,000 of 2,001 annotations" in response.text
@@ -389,7 +392,7 @@ def test_it_shows_a_reviewer_the_final_annotations_only_once_adjudication_is_fin
     adjudicate(editor, article, accept={(PRICES_AT, "price-claim")}, finish=False)
 
     before = signed_in.get(_url("article_report", article, "scope=final"))
-    services.adjudication_finish(article=article, editor=editor)
+    adjudication_finish(article=article, editor=editor)
     after = signed_in.get(_url("article_report", article, "scope=final"))
 
     assert before.context["report"].summary.annotations == 0

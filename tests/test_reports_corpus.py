@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from claims import services
 from claims.models import Annotation, Article
+from claims.services.annotations import AnnotationDraft, annotation_create
 from tests.helpers import adjudicate
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +64,10 @@ def corpus(make_article, reviewer, other_reviewer, editor) -> dict[str, Article]
     for key, author, tag, phrase, day, note in SPECS:
         article = articles[key]
         start = article.text.index(phrase)
-        draft = services.AnnotationDraft(
+        draft = AnnotationDraft(
             article_id=article.pk, tag=tag, start=start, end=start + len(phrase), note=note
         )
-        annotation = services.annotation_create(author=users[author], draft=draft)
+        annotation = annotation_create(author=users[author], draft=draft)
         created = datetime(*day, 12, tzinfo=UTC)
         Annotation.objects.filter(pk=annotation.pk).update(created_at=created)
     return articles
@@ -236,10 +236,10 @@ def test_it_reads_the_report_in_a_fixed_number_of_queries(
         as_editor.get(REPORT)
     more = make_article(text=KNEES.replace("Knee", "Hip"), title="Hips", publisher="HipCo")
     start = more.text.index("regrow cartilage")
-    draft = services.AnnotationDraft(
+    draft = AnnotationDraft(
         article_id=more.pk, tag="overstated", start=start, end=start + len("regrow cartilage")
     )
-    services.annotation_create(author=other_reviewer, draft=draft)
+    annotation_create(author=other_reviewer, draft=draft)
     with django_assert_num_queries(22):
         as_editor.get(REPORT)
 

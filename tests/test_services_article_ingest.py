@@ -6,9 +6,11 @@ import pytest
 from django.core.files.storage import default_storage
 from reportlab.pdfgen import canvas
 
-from claims import services
+import claims.services.articles
 from claims.ingest.errors import IngestError
 from claims.models import Article, Sentence
+from claims.services.articles import DuplicateArticleError, Upload, article_ingest, upload_read
+from claims.services.errors import Rejected
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,7 @@ def test_it_takes_the_title_from_the_first_heading_when_none_is_given(make_artic
 
 def test_it_refuses_the_same_content_twice_and_names_the_first_article(make_article):
     first = make_article()
-    with pytest.raises(services.DuplicateArticleError) as raised:
+    with pytest.raises(DuplicateArticleError) as raised:
         make_article(title="Another title")
     assert raised.value.article == first
     assert str(first.pk) in raised.value.message
@@ -116,8 +118,8 @@ def _scanned_pdf() -> bytes:
 def test_it_rejects_bad_input_with_a_clear_message_and_saves_nothing(
     reviewer, data, filename, code
 ):
-    with pytest.raises(IngestError) as raised:
-        services.article_ingest(upload=services.Upload(data=data, filename=filename), user=reviewer)
+    with pytest.raises(Rejected) as raised:
+        article_ingest(upload=Upload(data=data, filename=filename), user=reviewer)
     assert raised.value.code == code
     assert raised.value.message
     assert Article.objects.count() == 0
@@ -139,8 +141,8 @@ def test_it_refuses_a_file_over_the_limit_from_its_declared_size_without_reading
     settings.MAX_UPLOAD_MB = 1
     settings.MAX_UPLOAD_BYTES = 1024 * 1024
     stream = CountingStream(b"x" * (3 * 1024 * 1024))
-    with pytest.raises(IngestError) as raised:
-        services.upload_read(stream=stream, filename="big.txt", size=3 * 1024 * 1024)
+    with pytest.raises(Rejected) as raised:
+        upload_read(stream=stream, filename="big.txt", size=3 * 1024 * 1024)
     assert raised.value.code == IngestError.TOO_LARGE
     assert "3.0 MB" in raised.value.message and "1 MB" in raised.value.message
     assert stream.bytes_read == 0
@@ -150,8 +152,8 @@ def test_it_stops_reading_an_oversized_stream_one_byte_past_the_limit(settings):
     settings.MAX_UPLOAD_MB = 1
     settings.MAX_UPLOAD_BYTES = 1024 * 1024
     stream = CountingStream(b"x" * (3 * 1024 * 1024))
-    with pytest.raises(IngestError) as raised:
-        services.upload_read(stream=stream, filename="big.txt")
+    with pytest.raises(Rejected) as raised:
+        upload_read(stream=stream, filename="big.txt")
     assert raised.value.code == IngestError.TOO_LARGE
     assert stream.bytes_read == 1024 * 1024 + 1
 
@@ -160,10 +162,10 @@ def test_it_rolls_back_the_article_when_storing_sentences_fails(reviewer, monkey
     def broken_store(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_sentences_store", broken_store)
+    monkeypatch.setattr(claims.services.articles, "_sentences_store", broken_store)
     with pytest.raises(RuntimeError):
-        services.article_ingest(
-            upload=services.Upload(data=b"Stem cells cure everything.", filename="a.txt"),
+        article_ingest(
+            upload=Upload(data=b"Stem cells cure everything.", filename="a.txt"),
             user=reviewer,
         )
     assert Article.objects.count() == 0

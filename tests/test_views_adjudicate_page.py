@@ -10,8 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import services
 from claims.models import Article
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.review import (
+    adjudication_finish,
+    assignment_mark,
+    assignments_create,
+    decision_make,
+    decisions_accept_unanimous,
+)
 from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -111,9 +118,7 @@ def test_it_marks_disagreements_in_words_as_well_as_in_colour(client, editor, re
 
 
 def test_it_lists_each_proposed_tag_with_who_gave_it_and_its_decision(client, editor, reviewed):
-    services.decision_make(
-        article=reviewed, sentence=1, tag="unsupported", accept=False, editor=editor
-    )
+    decision_make(article=reviewed, sentence=1, tag="unsupported", accept=False, editor=editor)
     html = page_for(client, editor, reviewed.pk).text
 
     unanimous = proposal(html, 0, "overstated")
@@ -129,9 +134,7 @@ def test_it_lists_each_proposed_tag_with_who_gave_it_and_its_decision(client, ed
 
 
 def test_it_counts_what_is_pending_decided_and_disputed(client, editor, reviewed):
-    services.decision_make(
-        article=reviewed, sentence=4, tag="price-claim", accept=True, editor=editor
-    )
+    decision_make(article=reviewed, sentence=4, tag="price-claim", accept=True, editor=editor)
     html = page_for(client, editor, reviewed.pk).text
     assert '<dd id="count-pending">2</dd>' in html
     assert '<dd id="count-decided">1</dd>' in html
@@ -162,11 +165,9 @@ def test_it_writes_a_dash_where_a_figure_is_undefined(
 ):
     # Two reviewers, both tagging every sentence the same: alpha is 0/0, kappa's pe is 1.
     for author in (reviewer, other_reviewer):
-        services.annotation_create(
+        annotation_create(
             author=author,
-            draft=services.AnnotationDraft(
-                article_id=article.pk, tag="overstated", sentences=(0, 5)
-            ),
+            draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(0, 5)),
         )
     html = page_for(client, editor, article.pk).text
     assert "Overstated 6 100% — —" in text_of(html)
@@ -183,12 +184,8 @@ def test_it_says_agreement_needs_a_second_reviewer(client, editor, article, revi
 def test_it_shows_each_reviewers_assignment_and_who_is_not_done(
     client, editor, reviewer, other_reviewer, article
 ):
-    services.assignments_create(
-        articles=[article], reviewers=[reviewer, other_reviewer], editor=editor
-    )
-    services.assignment_mark(
-        assignment=article.assignments.get(reviewer=reviewer), done=True, user=reviewer
-    )
+    assignments_create(articles=[article], reviewers=[reviewer, other_reviewer], editor=editor)
+    assignment_mark(assignment=article.assignments.get(reviewer=reviewer), done=True, user=reviewer)
     html = page_for(client, editor, article.pk).text
     states = re.search(r'<ul class="reviewer-states".*?</ul>', html, re.S).group(0)
     assert re.findall(r"<strong>(\w+)</strong>: ([\w ]+)</li>", states) == [
@@ -205,12 +202,10 @@ def test_it_disables_finish_and_says_why_while_tags_wait(client, editor, reviewe
 
 
 def test_it_shows_who_finished_the_adjudication_and_when(client, editor, reviewed):
-    services.decisions_accept_unanimous(article=reviewed, editor=editor)
+    decisions_accept_unanimous(article=reviewed, editor=editor)
     for index, tag in ((1, "unsupported"), (4, "price-claim")):
-        services.decision_make(
-            article=reviewed, sentence=index, tag=tag, accept=False, editor=editor
-        )
-    services.adjudication_finish(article=reviewed, editor=editor)
+        decision_make(article=reviewed, sentence=index, tag=tag, accept=False, editor=editor)
+    adjudication_finish(article=reviewed, editor=editor)
     html = page_for(client, editor, reviewed.pk).text
     assert not re.search(r'id="finish-button"[^>]* disabled', html)
     assert "Every proposed tag has a decision." in html
@@ -278,9 +273,9 @@ def test_its_query_count_does_not_grow_with_the_grid(
     big = make_article("".join(f"Claim {n} cures everything.\n" for n in range(40)), title="Big")
     for author in (reviewer, other_reviewer):
         for article, last in ((small, 1), (big, 39)):
-            services.annotation_create(
+            annotation_create(
                 author=author,
-                draft=services.AnnotationDraft(
+                draft=AnnotationDraft(
                     article_id=article.pk,
                     tag="overstated" if author == reviewer else "unsupported",
                     sentences=(0, last),

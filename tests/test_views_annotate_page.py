@@ -8,8 +8,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims import services
 from claims.models import Assignment, Sentence, Tag
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.review import (
+    adjudication_finish,
+    assignment_mark,
+    assignments_create,
+    decision_make,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +82,9 @@ def test_it_lists_the_articles_reviewers_for_editors_only(
 ):
     article = make_article()
     for author in (other_reviewer, reviewer):
-        services.annotation_create(
+        annotation_create(
             author=author,
-            draft=services.AnnotationDraft(
-                article_id=article.pk, tag="overstated", sentences=(1, 1)
-            ),
+            draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
         )
     assert page_data(page_for(client, editor, article))["reviewers"] == ["omar", "rita"]
     assert page_data(page_for(client, reader, article))["reviewers"] == ["omar", "rita"]
@@ -148,10 +152,10 @@ def test_it_sends_the_annotation_page_in_a_fixed_number_of_queries(
 
 
 def assigned(article, reviewer, editor, *, done: bool = False) -> Assignment:
-    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     assignment = Assignment.objects.get(article=article, reviewer=reviewer)
     if done:
-        services.assignment_mark(assignment=assignment, done=True, user=reviewer)
+        assignment_mark(assignment=assignment, done=True, user=reviewer)
     return assignment
 
 
@@ -200,19 +204,17 @@ EVERYONE_OPTION = '<option value="*">Everyone</option>'
 
 
 def adjudicated(article, editor):
-    services.decision_make(
-        article=article, sentence=1, tag="overstated", accept=True, editor=editor
-    )
-    return services.adjudication_finish(article=article, editor=editor)
+    decision_make(article=article, sentence=1, tag="overstated", accept=True, editor=editor)
+    return adjudication_finish(article=article, editor=editor)
 
 
 def test_it_offers_reviewers_the_final_view_only_once_the_article_is_adjudicated(
     client, reviewer, editor, make_article
 ):
     article = make_article()
-    services.annotation_create(
+    annotation_create(
         author=reviewer,
-        draft=services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
+        draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
     )
     assert 'id="view-select"' not in page_for(client, reviewer, article).text
 
@@ -253,9 +255,9 @@ def test_it_sends_an_editor_the_annotation_page_in_a_fixed_number_of_queries(
     client, reviewer, editor, make_article, django_assert_num_queries
 ):
     article = make_article(ARTICLE_MD * 20, filename="knees.md")
-    services.annotation_create(
+    annotation_create(
         author=reviewer,
-        draft=services.AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
+        draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
     )
     client.force_login(editor)
     # session, user, roles, article, tags, the article's reviewers, sentences

@@ -5,8 +5,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from claims import services, views
+from claims import views
 from claims.models import Article, Assignment, Event
+from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.articles import article_update
+from claims.services.review import assignment_mark, assignments_create
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("claims:article_list")
@@ -20,17 +23,17 @@ def clinic_text(number: int) -> str:
 
 
 def tag_first_sentence(article: Article, *, author, tag: str = "unsupported") -> None:
-    services.annotation_create(
+    annotation_create(
         author=author,
-        draft=services.AnnotationDraft(article_id=article.pk, tag=tag, sentences=(0, 0)),
+        draft=AnnotationDraft(article_id=article.pk, tag=tag, sentences=(0, 0)),
     )
 
 
 def assign(article: Article, *reviewers, editor, done: bool = False) -> None:
-    services.assignments_create(articles=[article], reviewers=list(reviewers), editor=editor)
+    assignments_create(articles=[article], reviewers=list(reviewers), editor=editor)
     if done:
         for assignment in Assignment.objects.filter(article=article, reviewer__in=reviewers):
-            services.assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
+            assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
 
 
 def rows(response) -> list[tuple]:
@@ -65,7 +68,7 @@ def test_it_filters_by_status_publisher_and_a_tag_i_can_see(
     knees = make_article(clinic_text(1), title="Knees", publisher="RegenWell")
     spine = make_article(clinic_text(2), title="Spine", publisher="NovaStem")
     hair = make_article(clinic_text(3), title="Hair", publisher="NovaStem")
-    services.article_update(article=hair, status="reviewed")
+    article_update(article=hair, status="reviewed")
     tag_first_sentence(knees, author=reviewer, tag="price-claim")
     tag_first_sentence(spine, author=other_reviewer, tag="price-claim")
     client.force_login(reviewer)

@@ -6,8 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from claims import services, views
 from claims.models import Annotation, Article
+from claims.review import views
+from claims.services.annotations import annotation_delete, annotation_update
+from claims.services.review import adjudication_finish, assignments_create, decision_make
 from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +41,11 @@ def article(make_article) -> Article:
 def test_it_lists_every_event_oldest_first_including_a_deleted_annotations(
     client, reviewer, editor, article
 ):
-    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     runner = annotate_phrase(reviewer, article, "overstated", "pain-free in 6 weeks", note="n=1")
-    services.annotation_update(annotation=runner, tag="cited-case-report")
-    services.annotation_update(annotation=runner, note="One runner is not evidence.")
-    services.annotation_delete(annotation=runner)
+    annotation_update(annotation=runner, user=runner.author, tag="cited-case-report")
+    annotation_update(annotation=runner, user=runner.author, note="One runner is not evidence.")
+    annotation_delete(annotation=runner, user=runner.author)
     client.force_login(editor)
 
     rows = body_rows(client.get(history_url(article)).text)
@@ -71,7 +73,7 @@ def test_it_shows_an_empty_note_as_none_and_escapes_what_reviewers_wrote(
     client, reviewer, editor, article
 ):
     claim = annotate_phrase(reviewer, article, "unsupported", "regrow cartilage")
-    services.annotation_update(annotation=claim, note="<script>alert(1)</script>")
+    annotation_update(annotation=claim, user=claim.author, note="<script>alert(1)</script>")
     client.force_login(editor)
     html = client.get(history_url(article)).text
     assert "<script>alert(1)</script>" not in html
@@ -84,7 +86,7 @@ def test_it_names_the_tag_of_a_change_whose_annotation_was_made_on_an_earlier_pa
 ):
     price = annotate_phrase(reviewer, article, "price-claim", "$9,800")
     annotate_phrase(reviewer, article, "overstated", "regrow cartilage")
-    services.annotation_update(annotation=price, note="No currency stated.")
+    annotation_update(annotation=price, user=price.author, note="No currency stated.")
     monkeypatch.setattr(views, "HISTORY_PAGE_SIZE", 2)
     client.force_login(editor)
 
@@ -97,13 +99,9 @@ def test_it_names_the_tag_of_a_change_whose_annotation_was_made_on_an_earlier_pa
 
 def test_it_lists_adjudication_decisions_with_their_sentence(client, reviewer, editor, article):
     annotate_phrase(reviewer, article, "overstated", "Stem cells regrow cartilage.")
-    services.decision_make(
-        article=article, sentence=0, tag="overstated", accept=True, editor=editor
-    )
-    services.decision_make(
-        article=article, sentence=2, tag="price-claim", accept=False, editor=editor
-    )
-    services.adjudication_finish(article=article, editor=editor)
+    decision_make(article=article, sentence=0, tag="overstated", accept=True, editor=editor)
+    decision_make(article=article, sentence=2, tag="price-claim", accept=False, editor=editor)
+    adjudication_finish(article=article, editor=editor)
     client.force_login(editor)
 
     rows = body_rows(client.get(history_url(article)).text)
@@ -154,11 +152,11 @@ def test_it_renders_a_page_of_history_in_a_fixed_number_of_queries(
     for author in (reviewer, other_reviewer):
         for phrase in ("regrow cartilage", "pain-free", "$9,800"):
             made = annotate_phrase(author, article, "overstated", phrase)
-            services.annotation_update(annotation=made, note=f"{author.username} on {phrase}")
-            services.annotation_delete(annotation=made)
-    services.assignments_create(
-        articles=[article], reviewers=[reviewer, other_reviewer], editor=editor
-    )
+            annotation_update(
+                annotation=made, user=made.author, note=f"{author.username} on {phrase}"
+            )
+            annotation_delete(annotation=made, user=made.author)
+    assignments_create(articles=[article], reviewers=[reviewer, other_reviewer], editor=editor)
     monkeypatch.setattr(views, "HISTORY_PAGE_SIZE", 8)
     client.force_login(editor)
     for page in (1, 2, 3):

@@ -1,22 +1,18 @@
-"""REST endpoints for work shared between reviewers: assignments, adjudication, agreement
-and history. Thin views, as in `claims.api`: shapes checked here, rules in services."""
+"""The review workflow over REST: assignments, adjudication, history and agreement."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import agreement, selectors, services
-from claims.api import rejected, valid_input
-from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
-from claims.pagination import OrderedCursorPagination
-from claims.permissions import EDITORS, EVERY_ROLE
-from claims.serializers import (
+from claims import selectors
+from claims.api.pagination import OrderedCursorPagination
+from claims.api.params import article_id_param, valid_input
+from claims.api.serializers import (
     AgreementSerializer,
     AssignmentCreateResultSerializer,
     AssignmentCreateSerializer,
@@ -27,6 +23,19 @@ from claims.serializers import (
     EventSerializer,
     GridSerializer,
     UnanimousResultSerializer,
+)
+from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
+from claims.permissions import EDITORS, EVERY_ROLE
+from claims.review import selectors as review_selectors
+from claims.review.agreement import corpus_agreement
+from claims.services.errors import Rejected
+from claims.services.review import (
+    adjudication_finish,
+    assignment_delete,
+    assignment_mark,
+    assignments_create,
+    decision_make,
+    decisions_accept_unanimous,
 )
 
 EDITORS_AND_READERS = frozenset({EDITOR, READER})
@@ -48,16 +57,14 @@ class AssignmentListView(GenericAPIView):
     pagination_class = AssignmentPagination
 
     def get_queryset(self):
-        rows = selectors.assignments_visible_to(self.request.user)
+        rows = review_selectors.assignments_visible_to(self.request.user)
         params = self.request.query_params
         # A filter that cannot apply is refused, not ignored: ignoring it would list everything.
-        article, done = params.get("article", ""), params.get("done", "")
-        if article and not article.isdigit():
-            raise rejected("article", f"“{article}” is not an article id.")
+        article, done = article_id_param(self.request), params.get("done", "")
         if done and done not in {"true", "false"}:
-            raise rejected("done", f"“{done}” is not true or false.")
-        if article:
-            rows = rows.filter(article_id=int(article))
+            raise Rejected("done", f"“{done}” is not true or false.")
+        if article is not None:
+            rows = rows.filter(article_id=article)
         if params.get("reviewer"):
             rows = rows.filter(reviewer__username=params["reviewer"])
         if done:
@@ -86,13 +93,8 @@ class AssignmentListView(GenericAPIView):
         data = valid_input(AssignmentCreateSerializer, request)
         articles = _articles_named(data["articles"])
         reviewers = _reviewers_named(data["reviewers"])
-        try:
-            created = services.assignments_create(
-                articles=articles, reviewers=reviewers, editor=request.user
-            )
-        except services.AssignmentRejected as error:
-            raise rejected(error.field, error.message) from None
-        rows = selectors.assignments_visible_to(request.user).filter(
+        created = assignments_create(articles=articles, reviewers=reviewers, editor=request.user)
+        rows = review_selectors.assignments_visible_to(request.user).filter(
             article__in=articles, reviewer__in=reviewers
         )
         body = {
@@ -106,7 +108,7 @@ def _articles_named(ids: list[int]) -> list[Article]:
     found = list(Article.objects.filter(pk__in=ids).only("pk", "title"))
     missing = sorted(set(ids) - {a.pk for a in found})
     if missing:
-        raise rejected(
+        raise Rejected(
             "articles", f"There is no article {', '.join(map(str, missing))}.", "does_not_exist"
         )
     return found
@@ -117,7 +119,7 @@ def _reviewers_named(usernames: list[str]) -> list:
     found = list(users.filter(Q(groups__name=REVIEWER)).distinct())
     unknown = sorted(set(usernames) - {u.get_username() for u in found})
     if unknown:
-        raise rejected(
+        raise Rejected(
             "reviewers", f"No reviewer is called {', '.join(unknown)}.", "does_not_exist"
         )
     return found
@@ -131,7 +133,7 @@ class AssignmentDetailView(GenericAPIView):
 
     @extend_schema(operation_id="assignments_retrieve")
     def get(self, request: Request, assignment_id: int) -> Response:
-        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
+        assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(
@@ -140,20 +142,18 @@ class AssignmentDetailView(GenericAPIView):
         responses=AssignmentSerializer,
     )
     def patch(self, request: Request, assignment_id: int) -> Response:
-        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
-        if assignment.reviewer_id != request.user.pk:
-            raise PermissionDenied("Only the assigned reviewer marks their review done.")
+        assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
         data = valid_input(AssignmentUpdateSerializer, request)
         try:
-            services.assignment_mark(assignment=assignment, done=data["done"], user=request.user)
+            assignment_mark(assignment=assignment, done=data["done"], user=request.user)
         except Assignment.DoesNotExist:
             raise Http404(f"There is no assignment {assignment_id}.") from None
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(operation_id="assignments_destroy", responses={204: None})
     def delete(self, request: Request, assignment_id: int) -> Response:
-        assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
-        services.assignment_delete(assignment=assignment, editor=request.user)
+        assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
+        assignment_delete(assignment=assignment, editor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -161,7 +161,7 @@ class AssignmentDetailView(GenericAPIView):
 
 
 def _grid_body(article: Article) -> dict:
-    grid = selectors.adjudication_grid(article=article)
+    grid = review_selectors.adjudication_grid(article=article)
     return GridSerializer(
         {
             "article": article.pk,
@@ -202,16 +202,13 @@ class DecisionView(GenericAPIView):
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
         data = valid_input(DecisionCreateSerializer, request)
-        try:
-            decision = services.decision_make(
-                article=article,
-                sentence=data["sentence"],
-                tag=data["tag"],
-                accept=data["accept"],
-                editor=request.user,
-            )
-        except services.AdjudicationRejected as error:
-            raise rejected(error.field, error.message, error.code) from None
+        decision = decision_make(
+            article=article,
+            sentence=data["sentence"],
+            tag=data["tag"],
+            accept=data["accept"],
+            editor=request.user,
+        )
         return Response(DecisionSerializer(decision).data)
 
 
@@ -224,7 +221,7 @@ class UnanimousView(GenericAPIView):
     @extend_schema(operation_id="adjudication_accept_unanimous", request=None)
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        accepted = services.decisions_accept_unanimous(article=article, editor=request.user)
+        accepted = decisions_accept_unanimous(article=article, editor=request.user)
         return Response({"accepted": len(accepted)})
 
 
@@ -245,11 +242,7 @@ class FinishView(GenericAPIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        try:
-            services.adjudication_finish(article=article, editor=request.user)
-        except services.AdjudicationRejected as error:
-            body = {"detail": error.message, "code": error.code}
-            return Response(body, status=status.HTTP_409_CONFLICT)
+        adjudication_finish(article=article, editor=request.user)
         return Response(_grid_body(article))
 
 
@@ -273,7 +266,7 @@ class ArticleHistoryView(GenericAPIView):
     @extend_schema(operation_id="articles_history", responses=EventSerializer(many=True))
     def get(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        page = self.paginate_queryset(selectors.article_events(article=article))
+        page = self.paginate_queryset(review_selectors.article_events(article=article))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
 
@@ -287,7 +280,7 @@ class AnnotationHistoryView(GenericAPIView):
 
     @extend_schema(operation_id="annotations_history", responses=EventSerializer(many=True))
     def get(self, request: Request, annotation_id: int) -> Response:
-        events = list(selectors.annotation_events(annotation_id=annotation_id))
+        events = list(review_selectors.annotation_events(annotation_id=annotation_id))
         if not events:
             raise Http404(f"There is no history for annotation {annotation_id}.")
         return Response(EventSerializer(events, many=True).data)
@@ -317,23 +310,21 @@ class AgreementView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         filters = _agreement_filters(request)
-        figures = agreement.corpus_agreement(filters=filters)
+        figures = corpus_agreement(filters=filters)
         return Response(AgreementSerializer(figures).data)
 
 
 def _agreement_filters(request: Request) -> selectors.ReportFilters:
     params = request.query_params
-    article = params.get("article", "")
-    if article and not article.isdigit():
-        raise rejected("article", f"“{article}” is not an article id.")
-    if article:
-        selectors.article_get(pk=int(article))
+    article = article_id_param(request)
+    if article is not None:
+        selectors.article_get(pk=article)
     article_status = params.get("status", "")
     if article_status and article_status not in Article.Status.values:
         choices = ", ".join(Article.Status.values)
-        raise rejected("status", f"“{article_status}” is not a status ({choices}).")
+        raise Rejected("status", f"“{article_status}” is not a status ({choices}).")
     return selectors.ReportFilters(
-        article_id=int(article) if article else None,
+        article_id=article,
         publisher=params.get("publisher", ""),
         status=article_status,
         tags=tuple(params.getlist("tag")),

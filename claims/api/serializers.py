@@ -8,7 +8,8 @@ from rest_framework import serializers
 
 from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 from claims.selectors import GROUP_BY_KEYS
-from claims.services import NOTE_MAX_CHARS, TITLE_MAX
+from claims.services.annotations import NOTE_MAX_CHARS
+from claims.services.articles import TITLE_MAX
 
 # --- Articles ---------------------------------------------------------------------------------
 

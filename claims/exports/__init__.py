@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from claims.exports import claimreview, csv, jsonl, markdown, w3c
 from claims.exports.rows import ExportSource
-from claims.w3c import MEDIA_TYPE as W3C_MEDIA_TYPE
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ FORMATS = {
         ExportFormat("json", "application/json", ".json", jsonl.write_json),
         ExportFormat("jsonl", "application/x-ndjson", ".jsonl", jsonl.write_jsonl),
         ExportFormat("md", "text/markdown; charset=utf-8", ".md", markdown.write),
-        ExportFormat("w3c", W3C_MEDIA_TYPE, ".w3c.jsonld", w3c.write),
+        ExportFormat("w3c", w3c.MEDIA_TYPE, ".w3c.jsonld", w3c.write),
         ExportFormat(
             "claimreview", "application/ld+json", ".claimreview.jsonld", claimreview.write
         ),

@@ -11,8 +11,8 @@ from claims.exports.rows import (
     CHUNK_SIZE,
     ExportSource,
     annotation_rows,
+    iso_utc,
 )
-from claims.w3c import iso_utc
 
 HEADER = (
     *("article_id", "article_title", "publisher", "article_url", "annotation_id", "tag"),

@@ -15,11 +15,11 @@ from claims.exports.rows import (
     ExportSource,
     annotation_rows,
     article_rows,
+    iso_utc,
     json_text,
     tag_rows,
 )
 from claims.ingest.types import BlockKind
-from claims.w3c import iso_utc
 
 FORMAT, VERSION = "claimscope", 1
 HEADER = {"format": FORMAT, "version": VERSION}

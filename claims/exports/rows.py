@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -167,3 +168,8 @@ def article_rows(articles: QuerySet[Article]) -> Iterator[dict[str, Any]]:
             own = [list(sentence[1:]) for sentence in pending[1]]
             pending = next(per_article, None)
         yield {**row, "sentences": own}
+
+
+def iso_utc(value: datetime) -> str:
+    """A stored moment as ISO 8601 in UTC with a Z, as the Web Annotation model writes it."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

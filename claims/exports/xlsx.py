@@ -11,9 +11,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from claims import reports
-from claims.agreement import Agreement, TagAgreement
 from claims.models import Annotation
+from claims.reports import contents
+from claims.review.agreement import Agreement, TagAgreement
 
 ANNOTATION_COLUMNS = (
     "Article ID",
@@ -41,7 +41,7 @@ AGREEMENT_COLUMNS = (
 
 def corpus_workbook(
     *,
-    report: reports.CorpusReport,
+    report: contents.CorpusReport,
     annotations: QuerySet[Annotation],
     agreement: Agreement | None = None,
 ) -> IO[bytes]:
@@ -66,8 +66,8 @@ def corpus_workbook(
 
 def _table_sheet(
     sheet: WriteOnlyWorksheet,
-    report: reports.CorpusReport,
-    table: reports.CountTable,
+    report: contents.CorpusReport,
+    table: contents.CountTable,
     label: str,
 ) -> None:
     _layout(sheet, widths=[32])
@@ -86,7 +86,7 @@ def _layout(sheet: WriteOnlyWorksheet, *, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _most_flagged_sheet(sheet: WriteOnlyWorksheet, report: reports.CorpusReport) -> None:
+def _most_flagged_sheet(sheet: WriteOnlyWorksheet, report: contents.CorpusReport) -> None:
     tags = [total.tag for total in report.tags]
     _layout(sheet, widths=[10, 40, 28])
     sheet.append(

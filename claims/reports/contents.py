@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from claims import selectors
-from claims.agreement import Agreement, TagAgreement, corpus_agreement
 from claims.models import Annotation, Article, Sentence, Tag
 from claims.prices import PriceQuote, extract_prices
+from claims.review.agreement import Agreement, TagAgreement, corpus_agreement
 from claims.selectors import ReportFilters
 
 PRICE_TAG = "price-claim"

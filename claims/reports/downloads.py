@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from claims import selectors
 from claims.exports.http import export_format_get, export_response
-from claims.exports.prices import price_csv
+from claims.exports.price_csv import price_csv
 from claims.exports.rows import ExportSource, Links, covered_articles, export_label
 from claims.forms import ReportFilterForm
 from claims.permissions import EVERY_ROLE, role_required

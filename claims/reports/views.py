@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from claims import charts, reports, selectors
+from claims import selectors
 from claims.exports.pdf import pdf_response
 from claims.exports.xlsx import corpus_workbook
 from claims.forms import ArticleReportForm, CorpusReportForm, filter_summary
 from claims.models import Annotation
 from claims.permissions import EVERY_ROLE, role_required
+from claims.reports import charts, contents
 
 ARTICLE_PAGE = "claims/report_article.html"
 CORPUS_PAGE = "claims/report_corpus.html"
@@ -51,7 +52,7 @@ def article_report_pdf(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 def _article_context(
-    request: HttpRequest, article_id: int, *, limit: int = reports.FLAGGED_LIMIT
+    request: HttpRequest, article_id: int, *, limit: int = contents.FLAGGED_LIMIT
 ) -> dict[str, Any]:
     """The article, the filter form and, when the filters are valid, the report listing at
     most `limit` annotations, with the reviewers' agreement for editors and readers."""
@@ -65,8 +66,8 @@ def _article_context(
     query = request.GET.urlencode()
     return {
         **context,
-        "report": reports.article_report(annotations=annotations, limit=limit),
-        "agreement": reports.agreement_section(user=request.user, filters=filters),
+        "report": contents.article_report(annotations=annotations, limit=limit),
+        "agreement": contents.agreement_section(user=request.user, filters=filters),
         "final": filters.final,
         "own_only": not selectors.user_sees_all_annotations(request.user),
         "filters": filter_summary(form),
@@ -138,8 +139,8 @@ def corpus_report_xlsx(request: HttpRequest) -> HttpResponse:
     form, annotations = _corpus_filters(request)
     if annotations is None:
         return render(request, CORPUS_PAGE, {"form": form}, status=400)
-    report = reports.corpus_report(annotations=annotations)
-    agreement = reports.report_agreement(user=request.user, filters=form.filters())
+    report = contents.corpus_report(annotations=annotations)
+    agreement = contents.report_agreement(user=request.user, filters=form.filters())
     workbook = corpus_workbook(report=report, annotations=annotations, agreement=agreement)
     return FileResponse(
         workbook,
@@ -162,13 +163,13 @@ def _corpus_filters(
 def _corpus_context(
     request: HttpRequest, form: CorpusReportForm, annotations: QuerySet[Annotation]
 ) -> dict[str, Any]:
-    report = reports.corpus_report(annotations=annotations)
+    report = contents.corpus_report(annotations=annotations)
     filters = form.filters()
     query = request.GET.urlencode()
     return {
         "form": form,
         "report": report,
-        "agreement": reports.agreement_section(user=request.user, filters=filters),
+        "agreement": contents.agreement_section(user=request.user, filters=filters),
         "final": filters.final,
         "publisher_chart": _publisher_chart(report.by_publisher),
         "month_chart": _month_chart(report.by_month),
@@ -181,7 +182,7 @@ def _corpus_context(
     }
 
 
-def _publisher_chart(table: reports.CountTable) -> SafeString:
+def _publisher_chart(table: contents.CountTable) -> SafeString:
     busiest = sorted(table.rows, key=lambda row: -row.annotations)[:CHART_PUBLISHERS]
     groups = [
         charts.BarGroup(
@@ -196,7 +197,7 @@ def _publisher_chart(table: reports.CountTable) -> SafeString:
     return charts.bar_chart(title="Flags per tag and publisher", groups=groups, unit="flags")
 
 
-def _month_chart(table: reports.CountTable) -> SafeString:
+def _month_chart(table: contents.CountTable) -> SafeString:
     points = [charts.Point(label=row.label, value=row.annotations) for row in table.rows]
     return charts.line_chart(title="Flags per month", points=points, unit="flags")
 

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Min, Q
 
 from claims import selectors
 from claims.models import Article, Sentence, Tag
+from claims.review.selectors import coders_per_article, sentences_under_reviews
 from claims.selectors import ReportFilters
 
 OVERALL_NAME = "All tags"
@@ -127,11 +128,7 @@ def _agreement(scope: _Scope, units_by_tag: dict[int, list[dict[str, Any]]]) -> 
 
 
 def _scope(conditions: Q) -> _Scope:
-    coders = {
-        pk: names
-        for pk, names in selectors.coders_per_article(conditions).items()
-        if len(names) >= 2
-    }
+    coders = {pk: names for pk, names in coders_per_article(conditions).items() if len(names) >= 2}
     sentences = _sentences_per_article(conditions)
     return _Scope(coders=coders, sentences={pk: sentences.get(pk, 0) for pk in coders})
 
@@ -145,7 +142,7 @@ def _tagged_units(conditions: Q, *, tags: Sequence[str]) -> list[dict[str, Any]]
     """One row per sentence and tag some coder gave it: `yes`, how many coders did, and
     `lone_coder`, the smallest of their user ids (the only one when `yes` is 1)."""
     narrowed = {"article__annotations__tag__slug__in": tags} if tags else {}
-    rows = selectors.sentences_under_reviews(conditions, **narrowed).order_by()
+    rows = sentences_under_reviews(conditions, **narrowed).order_by()
     return list(
         rows.values("article_id", "index", tag=F("article__annotations__tag_id")).annotate(
             yes=Count("article__annotations__author_id", distinct=True),

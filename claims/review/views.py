@@ -1,17 +1,24 @@
-"""The editor's adjudication page: the sentence × reviewer grid of an article's tags, rendered
-whole on the server; adjudicate.js records the decisions through the REST API."""
+"""The review workflow's pages: the editor's adjudication page (the sentence × reviewer grid of
+an article's tags, rendered whole on the server; adjudicate.js records the decisions through
+the REST API) and an article's history."""
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims import reports, selectors
+from claims import selectors
 from claims.models import Article, Assignment
 from claims.permissions import EDITORS, role_required
+from claims.reports import contents
+from claims.review.history import history_rows
+from claims.review.selectors import adjudication_grid, article_assignments, article_events
+
+HISTORY_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,10 @@ class ReviewerState:
 @require_safe
 def article_adjudicate(request: HttpRequest, article_id: int) -> HttpResponse:
     article = selectors.article_get(pk=article_id)
-    grid = selectors.adjudication_grid(article=article)
-    assignments = list(selectors.article_assignments(article=article))
+    grid = adjudication_grid(article=article)
+    assignments = list(article_assignments(article=article))
     # The report's agreement table, over this one article.
-    figures = reports.agreement_section(
+    figures = contents.agreement_section(
         user=request.user, filters=selectors.ReportFilters(article_id=article.pk)
     )
     context = {
@@ -82,3 +89,18 @@ def _page_data(request: HttpRequest, article: Article) -> dict:
         },
         "csrf_token": get_token(request),
     }
+
+
+@role_required(EDITORS)
+@require_safe
+def article_history(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Everything that happened to an article, oldest first, deleted annotations included."""
+    article = selectors.article_get(pk=article_id)
+    events = article_events(article=article)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "article": article,
+        "page": page,
+        "rows": history_rows(article=article, events=list(page)),
+    }
+    return render(request, "claims/article_history.html", context)

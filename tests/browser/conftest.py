@@ -27,8 +27,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from claims import services
 from claims.models import Annotation, Article
+from claims.services.annotations import AnnotationDraft, annotation_create
 
 CHROMIUM = os.environ.get("CLAIMSCOPE_CHROMIUM", "/usr/bin/chromium")
 # Long enough for a loaded CI machine, short enough that a broken page fails in seconds.
@@ -246,7 +246,7 @@ def make_annotation(db) -> Callable[..., Annotation]:
     """An annotation stored through the service, as the API stores one."""
 
     def make(*, author: User, article: Article, tag: str, **span) -> Annotation:
-        draft = services.AnnotationDraft(article_id=article.pk, tag=tag, **span)
-        return services.annotation_create(author=author, draft=draft)
+        draft = AnnotationDraft(article_id=article.pk, tag=tag, **span)
+        return annotation_create(author=author, draft=draft)
 
     return make

@@ -14,10 +14,15 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, Response, expect
 
-from claims import services
 from claims.management.commands.load_demo import ADJUDICATION_ARTICLE
 from claims.models import Annotation, Article, Decision, Event
-from claims.selectors import adjudication_grid
+from claims.review.selectors import adjudication_grid
+from claims.services.review import (
+    assignment_mark,
+    assignments_create,
+    decision_make,
+    decisions_accept_unanimous,
+)
 
 # The live server runs in a thread of its own, so tests commit; the roles and default tags
 # that migrations create are restored after each flush.
@@ -49,16 +54,14 @@ def disputed(make_article, make_annotation, reviewer, other_reviewer, editor) ->
     """Both reviewers assigned by the editor, their reviews made and marked done."""
     article = make_article(CLINIC_PAGE, title="Cartilage regrowth")
     reviewers = {"rita": reviewer, "omar": other_reviewer}
-    services.assignments_create(
-        articles=[article], reviewers=[reviewer, other_reviewer], editor=editor
-    )
+    assignments_create(articles=[article], reviewers=[reviewer, other_reviewer], editor=editor)
     for index, tag, authors in REVIEWS:
         for name in authors:
             make_annotation(
                 author=reviewers[name], article=article, tag=tag, sentences=(index, index)
             )
     for assignment in article.assignments.select_related("reviewer"):
-        services.assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
+        assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
     return article
 
 
@@ -241,11 +244,9 @@ def test_it_refuses_to_finish_while_tags_wait_and_says_why(adjudicate_page, edit
 def test_it_says_so_when_tags_arrive_after_the_page_loaded_and_finish_is_refused(
     adjudicate_page, editor, reviewer, disputed, make_annotation
 ):
-    services.decisions_accept_unanimous(article=disputed, editor=editor)
+    decisions_accept_unanimous(article=disputed, editor=editor)
     for index, tag, _ in REVIEWS[1:4]:
-        services.decision_make(
-            article=disputed, sentence=index, tag=tag, accept=False, editor=editor
-        )
+        decision_make(article=disputed, sentence=index, tag=tag, accept=False, editor=editor)
     ui = adjudicate_page(editor, disputed)
     expect(ui.finish_button).to_be_enabled()
     make_annotation(author=reviewer, article=disputed, tag="overstated", sentences=(5, 5))

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from claims import services
 from claims.models import Annotation, Article, Assignment, Sentence
+from claims.services.review import assignments_create
 
 # The live server runs in a thread of its own, so tests commit; the roles and default tags
 # that migrations create are restored after each flush.
@@ -296,7 +296,7 @@ def _assignment_patch(response) -> bool:
 
 
 def test_it_marks_my_assigned_review_done_and_reopens_it(annotate_page, reviewer, editor, article):
-    services.assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
+    assignments_create(articles=[article], reviewers=[reviewer], editor=editor)
     ui = annotate_page(reviewer, article)
     expect(ui.page.locator("#assignment-state")).to_have_text("Assigned to you")
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from claims import services
 from claims.models import Article
+from claims.services.review import adjudication_finish, assignments_create, decision_make
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -88,7 +88,7 @@ def test_it_filters_articles_by_status(signed_in_page, reviewer, articles):
 def test_it_shows_a_review_marked_done_on_the_article_on_the_list(
     signed_in_page, reviewer, editor, articles
 ):
-    services.assignments_create(
+    assignments_create(
         articles=[articles["autism"], articles["hair"]], reviewers=[reviewer], editor=editor
     )
     page = signed_in_page(reviewer)
@@ -115,14 +115,14 @@ def test_it_shows_a_review_marked_done_on_the_article_on_the_list(
 def test_it_lists_an_adjudicated_article_under_the_reviewed_filter(
     signed_in_page, reviewer, editor, articles
 ):
-    services.decision_make(
+    decision_make(
         article=articles["knees"], sentence=0, tag="overstated", accept=True, editor=editor
     )
     for sentence, tag in [(0, "unsupported"), (1, "cited-case-report")]:
-        services.decision_make(
+        decision_make(
             article=articles["knees"], sentence=sentence, tag=tag, accept=False, editor=editor
         )
-    services.adjudication_finish(article=articles["knees"], editor=editor)
+    adjudication_finish(article=articles["knees"], editor=editor)
     page = signed_in_page(reviewer)
     page.goto("/?status=reviewed")
     expect(page.locator("tbody td:first-child")).to_have_text(

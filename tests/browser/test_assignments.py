@@ -7,8 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from claims import services
 from claims.models import Annotation, Article, Assignment
+from claims.services.annotations import (
+    AnnotationDraft,
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+)
+from claims.services.review import adjudication_finish, decision_make
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -108,12 +114,14 @@ def test_it_shows_an_editor_what_changed_in_an_annotation_and_in_the_article(
     knees = articles["knees"]
     runner = knees.sentences.get(index=1)
     price = knees.sentences.get(index=2)
-    draft = services.AnnotationDraft(article_id=knees.pk, tag="overstated", sentences=(1, 1))
-    changed = services.annotation_create(author=reviewer, draft=draft)
-    services.annotation_update(annotation=changed, tag="cited-case-report")
-    services.annotation_update(annotation=changed, note="<b>One runner</b> is an anecdote.")
-    draft = services.AnnotationDraft(article_id=knees.pk, tag="price-claim", sentences=(2, 2))
-    services.annotation_delete(annotation=services.annotation_create(author=reviewer, draft=draft))
+    draft = AnnotationDraft(article_id=knees.pk, tag="overstated", sentences=(1, 1))
+    changed = annotation_create(author=reviewer, draft=draft)
+    annotation_update(annotation=changed, user=changed.author, tag="cited-case-report")
+    annotation_update(
+        annotation=changed, user=changed.author, note="<b>One runner</b> is an anecdote."
+    )
+    draft = AnnotationDraft(article_id=knees.pk, tag="price-claim", sentences=(2, 2))
+    annotation_delete(annotation=annotation_create(author=reviewer, draft=draft), user=reviewer)
     ui = annotate_page(editor, knees)
     ui.show_annotations_of("rita")
     expect(ui.items).to_have_count(1)
@@ -159,13 +167,11 @@ def test_it_shows_a_reviewer_the_final_tags_read_only_once_the_article_is_adjudi
         (other_reviewer, "overstated", 0),
         (other_reviewer, "price-claim", 2),
     ]:
-        draft = services.AnnotationDraft(article_id=knees.pk, tag=tag, sentences=(index, index))
-        services.annotation_create(author=author, draft=draft)
-    services.decision_make(article=knees, sentence=0, tag="overstated", accept=True, editor=editor)
-    services.decision_make(
-        article=knees, sentence=2, tag="price-claim", accept=False, editor=editor
-    )
-    services.adjudication_finish(article=knees, editor=editor)
+        draft = AnnotationDraft(article_id=knees.pk, tag=tag, sentences=(index, index))
+        annotation_create(author=author, draft=draft)
+    decision_make(article=knees, sentence=0, tag="overstated", accept=True, editor=editor)
+    decision_make(article=knees, sentence=2, tag="price-claim", accept=False, editor=editor)
+    adjudication_finish(article=knees, editor=editor)
     ui = annotate_page(reviewer, knees)
     expect(ui.page.locator("#view-select option")).to_have_text(["Mine", "Final"])
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import services
-from claims.ingest.errors import IngestError
 from claims.models import Article
+from claims.services.articles import DuplicateArticleError, article_ingest, upload_read
+from claims.services.errors import Rejected
 
 
 class Command(BaseCommand):
@@ -70,15 +70,11 @@ def _import_one(path: Path, *, user, publisher: str, url: str) -> dict[str, Any]
     }
     try:
         with path.open("rb") as stream:
-            upload = services.upload_read(
-                stream=stream, filename=path.name, size=path.stat().st_size
-            )
-        article = services.article_ingest(
-            upload=upload, user=user, publisher=publisher, source_url=url
-        )
-    except services.DuplicateArticleError as error:
+            upload = upload_read(stream=stream, filename=path.name, size=path.stat().st_size)
+        article = article_ingest(upload=upload, user=user, publisher=publisher, source_url=url)
+    except DuplicateArticleError as error:
         return outcome | _described(error.article, status="duplicate", error=error.message)
-    except IngestError as error:
+    except Rejected as error:
         return outcome | {"error": error.message}
     except OSError as error:
         return outcome | {"error": f"Cannot read the file: {error.strerror or error}."}

@@ -2,43 +2,15 @@
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError, connection, models, transaction
 
-from claims.bulk_rows import rows_insert
-from claims.exports.jsonl import (
-    CorpusFileError,
-    article_problem,
-    checked_fields,
-    checked_header,
-    moment,
-    read_records,
-    span_problem,
-)
-from claims.exports.rows import CHUNK_SIZE
-from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
-from claims.services import CONTEXT_CHARS, NOTE_MAX_CHARS
-
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
-ANNOTATION_COLUMNS = (
-    *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
-    *("author_id", "final", "created_at", "updated_at"),
-)
-ARTICLE_COPIED_FIELDS = (
-    *("title", "publisher", "source_url", "original_filename", "media_type", "original_size"),
-    *("content_sha256", "language", "status", "text"),
-)
-
-# What makes an annotation the same one: (article, start, end, tag, final, author), with no
-# author for a final one, of which there is one per span and tag whoever accepted it.
-AnnotationKey = tuple[int, int, int, int, bool, int | None]
+from claims.exports.jsonl import read_records
+from claims.services.corpus_import import corpus_import
+from claims.services.errors import Rejected
 
 
 class Command(BaseCommand):
@@ -59,10 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["file"]
         try:
-            with _opened(name) as stream, transaction.atomic():
-                counts = CorpusImport().run(read_records(stream, name=name))
-        except CorpusFileError as error:
-            raise CommandError(f"Nothing imported: {error}") from None
+            with _opened(name) as stream:
+                counts = corpus_import(records=read_records(stream, name=name))
+        except Rejected as error:
+            raise CommandError(f"Nothing imported: {error.message}") from None
         except UnicodeDecodeError:
             raise CommandError("Nothing imported: the file is not UTF-8 text.") from None
         except OSError as error:
@@ -86,185 +58,3 @@ def _summary(counts: Counter) -> str:
         f"{counts['annotations created']} annotations ({counts['annotations present']} already "
         f"here) and {counts['users created']} new reviewers."
     )
-
-
-class CorpusImport:
-    """One import's state: what the file has named so far and what exists already."""
-
-    def __init__(self) -> None:
-        self.counts: Counter = Counter()
-        self.users: dict[str, int] = {}
-        self.tags: dict[str, int] = {}
-        self.articles: dict[str, tuple[int, str]] = {}  # sha256 -> (pk, text)
-        self.existing: set[AnnotationKey] = set()  # annotations of articles already here
-        self.pending: list[tuple[Any, ...]] = []
-
-    def run(self, records: Iterable[tuple[str, dict[str, Any]]]) -> Counter:
-        records = iter(records)
-        first = next(records, None)
-        if first is None:
-            raise CorpusFileError("The file is empty.")
-        checked_header(first[1], where=first[0])
-        steps = {"tag": self.tag, "article": self.article, "annotation": self.annotation}
-        try:
-            for where, record in records:
-                kind, fields = checked_fields(record, where=where)
-                steps[kind](fields, where=where)
-            self.flush()
-        # COPY on PostgreSQL raises the driver's own error, not Django's wrapper.
-        except (IntegrityError, connection.Database.IntegrityError) as error:
-            raise CorpusFileError(f"the database refused a row: {error}") from None
-        return self.counts
-
-    # --- Tags and users ---
-
-    def tag(self, fields: dict[str, Any], *, where: str) -> None:
-        tag = Tag.objects.filter(slug=fields["slug"]).first() or Tag()
-        self.counts["tags updated" if tag.pk else "tags created"] += 1
-        for key, value in fields.items():
-            setattr(tag, key, value)
-        _valid(tag, where=where)
-        tag.save()
-        self.tags[tag.slug] = tag.pk
-
-    def tag_id(self, slug: str, *, where: str) -> int:
-        if slug not in self.tags:
-            pk = Tag.objects.filter(slug=slug).values_list("pk", flat=True).first()
-            if pk is None:
-                raise CorpusFileError(f"{where}: there is no tag “{slug}” here or in the file.")
-            self.tags[slug] = pk
-        return self.tags[slug]
-
-    def user_id(self, username: str, *, where: str) -> int:
-        if username not in self.users:
-            User = get_user_model()
-            pk = User.objects.filter(username=username).values_list("pk", flat=True).first()
-            self.users[username] = pk or self.user_create(username, where=where)
-        return self.users[username]
-
-    def user_create(self, username: str, *, where: str) -> int:
-        user = get_user_model()(username=username)
-        user.set_unusable_password()
-        _valid(user, where=where)
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=REVIEWER)[0])
-        self.counts["users created"] += 1
-        return user.pk
-
-    # --- Articles ---
-
-    def article(self, fields: dict[str, Any], *, where: str) -> None:
-        problem = article_problem(fields)
-        if problem:
-            raise CorpusFileError(f"{where}: the article “{fields['title']}”: {problem}.")
-        sha, text = fields["content_sha256"], fields["text"]
-        present = Article.objects.filter(content_sha256=sha).values_list("pk", flat=True).first()
-        if present is not None:
-            self.articles[sha] = (present, text)
-            self.existing |= set(_annotation_keys(Annotation.objects.filter(article_id=present)))
-            self.counts["articles present"] += 1
-            return
-        self.articles[sha] = (self.article_create(fields, where=where), text)
-        self.counts["articles created"] += 1
-
-    def article_create(self, fields: dict[str, Any], *, where: str) -> int:
-        article = Article(**{key: fields[key] for key in ARTICLE_COPIED_FIELDS})
-        article.text_length = len(article.text)
-        if fields["created_by"]:
-            article.created_by_id = self.user_id(fields["created_by"], where=where)
-        _valid(article, where=where)
-        article.save()
-        # The model stamps both on save; an import keeps the originals.
-        Article.objects.filter(pk=article.pk).update(**self.article_moments(fields, where=where))
-        rows = (
-            (article.pk, index, block, start, end, article.text[start:end], kind)
-            for index, start, end, kind, block in fields["sentences"]
-        )
-        rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
-        return article.pk
-
-    def article_moments(self, fields: dict[str, Any], *, where: str) -> dict[str, Any]:
-        """When the article was added and last changed, and when and by whom its adjudication
-        was finished (if it was)."""
-        created = moment(fields["created_at"], where=where)
-        updated = moment(fields["updated_at"], where=where) if fields["updated_at"] else created
-        moments = {"created_at": created, "updated_at": updated}
-        if fields["adjudicated_at"]:
-            moments["adjudicated_at"] = moment(fields["adjudicated_at"], where=where)
-        if fields["adjudicated_by"]:
-            moments["adjudicated_by_id"] = self.user_id(fields["adjudicated_by"], where=where)
-        return moments
-
-    # --- Annotations ---
-
-    def annotation(self, fields: dict[str, Any], *, where: str) -> None:
-        article_pk, text = self.article_for(fields["article"], where=where)
-        problem = span_problem(fields, text=text)
-        if problem is None and len(fields["note"]) > NOTE_MAX_CHARS:
-            problem = f"its note is longer than {NOTE_MAX_CHARS:,} characters"
-        if problem:
-            raise CorpusFileError(f"{where}: the annotation cannot be imported: {problem}.")
-        start, end = fields["start"], fields["end"]
-        tag_id = self.tag_id(fields["tag"], where=where)
-        author_id = self.user_id(fields["author"], where=where)
-        final = fields["final"]
-        if _annotation_key(article_pk, start, end, tag_id, author_id, final) in self.existing:
-            self.counts["annotations present"] += 1
-            return
-        created = moment(fields["created_at"], where=where)
-        updated = moment(fields["updated_at"], where=where) if fields["updated_at"] else created
-        adapt = connection.ops.adapt_datetimefield_value
-        self.pending.append(
-            (
-                *(article_pk, start, end, text[start:end]),
-                *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
-                *(tag_id, fields["note"], author_id, final, adapt(created), adapt(updated)),
-            )
-        )
-        if len(self.pending) >= CHUNK_SIZE:
-            self.flush()
-
-    def article_for(self, sha: str, *, where: str) -> tuple[int, str]:
-        if sha not in self.articles:
-            article = Article.objects.filter(content_sha256=sha).only("pk", "text").first()
-            if article is None:
-                raise CorpusFileError(
-                    f"{where}: the annotation's article ({sha}) is neither earlier in the file "
-                    "nor here."
-                )
-            self.articles[sha] = (article.pk, article.text)
-            self.existing |= set(_annotation_keys(article.annotations.all()))
-        return self.articles[sha]
-
-    def flush(self) -> None:
-        """Insert the annotations read so far, bypassing the model: it would stamp them with
-        the time of the import."""
-        if self.pending:
-            rows_insert(model=Annotation, columns=ANNOTATION_COLUMNS, rows=self.pending)
-            self.counts["annotations created"] += len(self.pending)
-            self.pending = []
-
-
-def _annotation_key(
-    article_id: int, start: int, end: int, tag_id: int, author_id: int, final: bool
-) -> AnnotationKey:
-    return (article_id, start, end, tag_id, final, None if final else author_id)
-
-
-def _annotation_keys(annotations: models.QuerySet[Annotation]) -> Iterator[AnnotationKey]:
-    rows = annotations.order_by().values_list(
-        "article_id", "start", "end", "tag_id", "author_id", "final"
-    )
-    return (_annotation_key(*row) for row in rows)
-
-
-def _valid(instance: models.Model, *, where: str) -> None:
-    """The model's own field checks (lengths, choices, formats), said as one sentence."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-        name = instance._meta.verbose_name
-        raise CorpusFileError(f"{where}: the {name} cannot be imported: {problems}") from None

@@ -12,8 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from claims import selectors, services
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence
+from claims.review.selectors import article_assignments
+from claims.services.annotations import AnnotationDraft, annotations_bulk_create
+from claims.services.articles import DuplicateArticleError, Upload, article_ingest
+from claims.services.review import assignment_mark, assignments_create
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
 DEMO_USERS = [("reviewer", REVIEWER), ("reviewer2", REVIEWER), ("editor", EDITOR)]
@@ -145,13 +148,13 @@ def _demo_user(username: str, role: str) -> tuple[str, str] | None:
 def _demo_article(filename: str, *, publisher: str, url: str, user) -> str:
     path = DEMO_DIR / filename
     try:
-        article = services.article_ingest(
-            upload=services.Upload(data=path.read_bytes(), filename=filename),
+        article = article_ingest(
+            upload=Upload(data=path.read_bytes(), filename=filename),
             user=user,
             publisher=publisher,
             source_url=url,
         )
-    except services.DuplicateArticleError as error:
+    except DuplicateArticleError as error:
         return f"demo article {filename}: already loaded as article {error.article.pk}"
     return f"demo article {filename}: article {article.pk}, {article.sentences.count()} sentences"
 
@@ -162,7 +165,7 @@ def _demo_annotations(username: str) -> str:
     if Annotation.objects.filter(author=user).exists():
         return f"demo annotations of {username}: already there"
     drafts = [
-        services.AnnotationDraft(
+        AnnotationDraft(
             article_id=article.pk,
             tag=tag,
             sentences=(index, index),
@@ -172,7 +175,7 @@ def _demo_annotations(username: str) -> str:
         if username in who
         for article, index in [_sentence_with(filename, words)]
     ]
-    created = services.annotations_bulk_create(author=user, drafts=drafts)
+    created = annotations_bulk_create(author=user, drafts=drafts)
     return f"demo annotations of {username}: {len(created)}"
 
 
@@ -181,13 +184,13 @@ def _demo_assignments(*, editor) -> str:
     assignment that already exists is left as it is, also if its reviewer has reopened it."""
     article = Article.objects.get(original_filename=ADJUDICATION_ARTICLE)
     reviewers = list(get_user_model().objects.filter(username__in=BOTH).order_by("username"))
-    created = services.assignments_create(articles=[article], reviewers=reviewers, editor=editor)
+    created = assignments_create(articles=[article], reviewers=reviewers, editor=editor)
     # Read back: rows inserted with ignore_conflicts come without their ids.
-    new = selectors.article_assignments(article=article).filter(
+    new = article_assignments(article=article).filter(
         reviewer_id__in=[a.reviewer_id for a in created]
     )
     for assignment in new:
-        services.assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
+        assignment_mark(assignment=assignment, done=True, user=assignment.reviewer)
     where = reverse("claims:article_adjudicate", args=[article.pk])
     if not created:
         return f"demo adjudication: article {article.pk} already assigned; adjudicate at {where}"

@@ -1,0 +1,63 @@
+"""Every refusal turned into its JSON body in one place: the services' Rejected (by kind),
+DRF's own errors, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE (which Django would answer with
+an HTML 400)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import status
+from rest_framework.exceptions import APIException, ErrorDetail
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+from claims.services.errors import (
+    BatchRejected,
+    Conflict,
+    Forbidden,
+    Rejected,
+    Stale,
+    TooLarge,
+)
+
+# The refusals answered as {"detail": message}, by status.
+_DETAIL_STATUS = (
+    (Forbidden, status.HTTP_403_FORBIDDEN),
+    (Stale, status.HTTP_412_PRECONDITION_FAILED),
+    (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+)
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Rejected):
+        set_rollback()  # as DRF does for its own errors, under ATOMIC_REQUESTS
+        return rejected_response(exc)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        exc = PayloadTooLarge(f"The request body is larger than {limit:.0f} MB.")
+    return exception_handler(exc, context)
+
+
+def rejected_response(error: Rejected) -> Response:
+    for kind, status_code in _DETAIL_STATUS:
+        if isinstance(error, kind):
+            return Response({"detail": error.message}, status=status_code)
+    if isinstance(error, Conflict):
+        body = {"detail": error.message, "code": error.code, **error.details}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(error, BatchRejected):
+        items: list[dict[str, Any]] = [{} for _ in range(error.count)]
+        for number, item in error.errors.items():
+            items[number] = field_errors(item)
+        return Response({error.field: items}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(field_errors(error), status=status.HTTP_400_BAD_REQUEST)
+
+
+def field_errors(error: Rejected) -> dict[str, list[ErrorDetail]]:
+    """A refusal in DRF's validation-error shape: {field: [message]}, the message's code kept."""
+    return {error.field: [ErrorDetail(error.message, code=error.code)]}

@@ -1,0 +1,2 @@
+"""The review workflow's reads and pages: assignments, the adjudication grid, agreement
+between reviewers and the history."""
