@@ -2,8 +2,9 @@
 
 import pytest
 
-from claims.models import Annotation, Tag
-from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.models import Annotation, Decision, Tag
+from claims.services.annotations import AnnotationDraft, annotation_create, annotation_delete
+from claims.services.review import decision_make
 from claims.services.vocabulary import tag_create
 
 pytestmark = pytest.mark.django_db
@@ -338,6 +339,22 @@ def test_it_archives_a_tag_in_use_instead_of_deleting_it(api_for, editor, review
     assert response.json()["annotation_count"] == 1
     assert Tag.objects.get(slug="overstated").archived
     assert list(Annotation.objects.values_list("pk", "tag__slug")) == [(kept.pk, "overstated")]
+
+
+def test_it_archives_a_tag_that_only_an_adjudication_decision_still_uses(
+    api_for, editor, reviewer, make_article
+):
+    article = make_article()
+    api_for(editor).post(TAGS, MIRACLE_TAG, format="json")
+    tagged = annotate(article, reviewer, tag="miracle-language", sentence=1)
+    decision_make(article=article, sentence=1, tag="miracle-language", accept=False, editor=editor)
+    annotation_delete(annotation=tagged, user=reviewer)
+
+    response = api_for(editor).delete(tag_url("miracle-language"))
+
+    assert response.status_code == 200
+    assert response.json()["archived"] is True
+    assert Decision.objects.get(article=article).tag.slug == "miracle-language"
 
 
 def test_an_archived_tag_takes_no_new_annotations_but_stays_listed(

@@ -71,9 +71,10 @@ def _tag_check(tag: Tag) -> None:
 
 
 def tag_retire(*, tag: Tag) -> bool:
-    """Delete an unused tag; archive one that annotations use. True when it was deleted."""
+    """Delete an unused tag; archive one that annotations or adjudication decisions use (a
+    decision outlives the annotations it was about). True when it was deleted."""
     with transaction.atomic():
-        if tag.annotations.exists():
+        if tag.annotations.exists() or tag.decisions.exists():
             tag.archived = True
             tag.save(update_fields=["archived"])
             return False
