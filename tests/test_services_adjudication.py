@@ -303,6 +303,44 @@ def test_it_leaves_a_unanimous_tag_the_editor_rejected_rejected(shared, editor):
     assert not Annotation.objects.filter(final=True, tag__slug="price-claim").exists()
 
 
+def test_accepting_unanimous_tags_keeps_each_sentences_reviewer_notes(shared, editor):
+    decisions_accept_unanimous(article=shared, editor=editor)
+
+    overstated = Annotation.objects.get(final=True, tag__slug="overstated")
+    price = Annotation.objects.get(final=True, tag__slug="price-claim")
+    assert overstated.note == "omar: no risk is untrue\nrita: absolute safety"
+    assert price.note == ""
+
+
+def agreed_article(make_article, reviewers: list[User], sentences: int) -> Article:
+    """An article whose every sentence both reviewers call overstated, with a note each."""
+    text = "\n".join(f"Claim {n} cures arthritis for good." for n in range(sentences))
+    article = make_article(text)
+    for reviewer in reviewers:
+        for index in range(sentences):
+            annotate_sentences(reviewer, article, "overstated", index, index, note="absolute")
+    return article
+
+
+@pytest.mark.parametrize("sentences", [2, 25])
+def test_it_accepts_unanimous_tags_in_a_fixed_number_of_queries(
+    make_article, reviewer, other_reviewer, editor, django_assert_num_queries, sentences
+):
+    article = agreed_article(make_article, [reviewer, other_reviewer], sentences)
+
+    # The savepoint, the article's lock, the grid (six), the tags, then in bulk: the
+    # decisions, the final annotations already there, the reviewers' notes, the new final
+    # annotations, the events; and the savepoint's release.
+    with django_assert_num_queries(15):
+        accepted = decisions_accept_unanimous(article=article, editor=editor)
+
+    assert len(accepted) == sentences
+    finals = Annotation.objects.filter(article=article, final=True)
+    assert finals.count() == sentences
+    assert set(finals.values_list("note", flat=True)) == {"omar: absolute\nrita: absolute"}
+    assert Event.objects.filter(article=article, kind=Event.Kind.ACCEPTED).count() == sentences
+
+
 # --- Finishing ------------------------------------------------------------------------------
 
 
