@@ -9,7 +9,7 @@ from claims.models import Annotation, Article, Assignment, Decision, Event, Sent
 
 class SentenceInline(admin.TabularInline):
     model = Sentence
-    fields = ["index", "kind", "start", "end", "text"]
+    fields = ("index", "kind", "start", "end", "text")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -1,7 +1,8 @@
 """Forms: the upload (a file or pasted text, with the article's metadata), the article list's
 filters, the editors' assignment of articles to reviewers and the report filters."""
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,6 +16,9 @@ from claims.services.errors import Rejected
 # What a report or export covers: the reviewers' annotations (the default) or the final ones
 # editors accepted in adjudication. The values appear in report and download URLs.
 REVIEW_SCOPE, FINAL_SCOPE = "everyone", "final"
+
+# What this module's choice fields hold: (value, label) pairs, no groups, no callables.
+_Choices = Iterable[tuple[Any, Any]]
 
 
 class ArticleUploadForm(forms.Form):
@@ -35,8 +39,9 @@ class ArticleUploadForm(forms.Form):
         max_length=2000, required=False, label="Source URL", assume_scheme="https"
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         has_file = bool(cleaned.get("file"))
         has_text = bool((cleaned.get("text") or "").strip())
         if has_file and has_text:
@@ -62,8 +67,9 @@ class ArticleListForm(forms.Form):
 
     def __init__(self, *args, tags: list[Tag], publishers: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", "Any tag"), *((t.slug, t.name) for t in tags)]
-        self.fields["publisher"].choices = [("", "Any publisher"), *((p, p) for p in publishers)]
+        _choice_field(self, "tag").choices = [("", "Any tag"), *((t.slug, t.name) for t in tags)]
+        publisher = _choice_field(self, "publisher")
+        publisher.choices = [("", "Any publisher"), *((p, p) for p in publishers)]
 
 
 class AssignmentForm(forms.Form):
@@ -110,8 +116,9 @@ class ReportFilterForm(forms.Form):
     created_after = forms.DateField(required=False, label="From")
     created_before = forms.DateField(required=False, label="To")
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         after, before = cleaned.get("created_after"), cleaned.get("created_before")
         if after and before and after > before:
             self.add_error("created_before", "The end date is before the start date.")
@@ -153,8 +160,9 @@ class ArticleReportForm(ReportFilterForm):
     """Whose annotations one article's report shows: everyone's, one reviewer's or the final
     (adjudicated) ones, optionally narrowed by tag and date."""
 
-    publisher = None
-    status = None
+    # Django drops an inherited field that a subclass sets to None.
+    publisher = None  # type: ignore[assignment]
+    status = None  # type: ignore[assignment]
     field_order = ["reviewer", "scope", "tag", "created_after", "created_before"]
 
     def __init__(self, data: Any, *, user: Any, article: Article) -> None:
@@ -165,8 +173,9 @@ class ArticleReportForm(ReportFilterForm):
         )
         _use_browser_widgets(self)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # The article fixes these two; the shared `filters()` still reads them.
         cleaned.update(publisher="", status="")
         return cleaned
@@ -180,12 +189,19 @@ def _reviewer_field(usernames: list[str]) -> forms.ChoiceField:
     )
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
 def _use_browser_widgets(form: forms.Form) -> None:
     """Date pickers and tag checkboxes instead of text boxes and a multi-select list."""
     for name in ("created_after", "created_before"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
-    tag = form.fields["tag"]
-    tag.widget = forms.CheckboxSelectMultiple(choices=tag.choices)
+    tag = _choice_field(form, "tag")
+    tag.widget = forms.CheckboxSelectMultiple(choices=cast(_Choices, tag.choices))
 
 
 def filter_summary(form: forms.Form) -> list[tuple[str, str]]:
@@ -199,7 +215,7 @@ def filter_summary(form: forms.Form) -> list[tuple[str, str]]:
         if name == "tag":
             shown = ", ".join(tag.name for tag in value)
         elif isinstance(field, forms.ChoiceField):
-            shown = str(dict(field.choices).get(value, value))
+            shown = str(dict(cast(_Choices, field.choices)).get(value, value))
         else:
             shown = str(value)
         summary.append((str(field.label or name.capitalize()), shown))

@@ -289,6 +289,8 @@ def _quote_at(
     lead = _LEAD.search(text, max(floor, first.start - 40), first.start)
     between = bool(lead and lead["between"])
     span = _range(text, amounts=amounts, index=index, between=between)
+    minimum: Decimal | None
+    maximum: Decimal | None
     if span is not None:
         minimum, maximum, currency, last = span
         end, used = amounts[last].end, last - index + 1
@@ -352,7 +354,8 @@ def _bounds(
 ) -> tuple[Decimal | None, Decimal | None, int]:
     """A single amount's minimum and maximum: "from $X" and "$X+" leave the top open, "up to
     $X" and "$X or less" the bottom."""
-    minimum = maximum = amount
+    minimum: Decimal | None = amount
+    maximum: Decimal | None = amount
     if lead and lead["low"]:
         maximum = None
     elif lead and lead["high"]:
@@ -399,48 +402,7 @@ def _plain(amount: Decimal | None) -> Decimal | None:
         return None
     if amount == amount.to_integral_value():
         return amount.quantize(Decimal(1))
-    if amount.normalize().as_tuple().exponent >= -2:
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
         return amount.quantize(Decimal("0.01"))
     return amount.normalize()
-
-
-def price_range(text: str) -> PriceQuote | None:
-    """The span of all the prices quoted in `text`, where they share one currency: from the
-    lowest stated amount to the highest. A side stays open (None) when no quote states it, or
-    when an open-ended quote reaches past it ("$300 consult; treatment from $5,000" has no
-    top). None when there is no price, or prices in more than one currency."""
-    quotes = extract_prices(text)
-    if not quotes or len({quote.currency for quote in quotes}) > 1:
-        return None
-    pers = {quote.per for quote in quotes}
-    start, end = quotes[0].start, quotes[-1].end
-    return PriceQuote(
-        minimum=_lowest(quotes),
-        maximum=_highest(quotes),
-        currency=quotes[0].currency,
-        per=pers.pop() if len(pers) == 1 else "",
-        start=start,
-        end=end,
-        text=text[start:end],
-    )
-
-
-def _lowest(quotes: list[PriceQuote]) -> Decimal | None:
-    stated = [quote.minimum for quote in quotes if quote.minimum is not None]
-    if not stated:
-        return None
-    lowest = min(stated)
-    # "up to $200" beside "from $300": open below, and below everything else quoted.
-    if any(quote.minimum is None and quote.maximum <= lowest for quote in quotes):
-        return None
-    return lowest
-
-
-def _highest(quotes: list[PriceQuote]) -> Decimal | None:
-    stated = [quote.maximum for quote in quotes if quote.maximum is not None]
-    if not stated:
-        return None
-    highest = max(stated)
-    if any(quote.maximum is None and quote.minimum >= highest for quote in quotes):
-        return None
-    return highest

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import (
     Case,
@@ -35,13 +35,14 @@ from claims.models import (
     Tag,
 )
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever makes a request: a signed-in user, or nobody yet.
+Viewer = User | AnonymousUser
 
 # The dimensions `tag_counts` can group by, in the order their columns appear in a row.
 GROUP_BY_KEYS = ("publisher", "article", "author", "tag", "month")
 
 
-def user_roles(user: User) -> frozenset[str]:
+def user_roles(user: Viewer) -> frozenset[str]:
     """The role groups a user is in, read once per request and kept on the user object."""
     if not user.is_authenticated:
         return frozenset()
@@ -50,15 +51,16 @@ def user_roles(user: User) -> frozenset[str]:
         names = set(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
         if user.is_superuser:
             names.add(EDITOR)
-        cached = user._claimscope_roles = frozenset(names)
+        cached = frozenset(names)
+        setattr(user, "_claimscope_roles", cached)  # noqa: B010  # not a field of the model
     return cached
 
 
-def user_sees_all_annotations(user: User) -> bool:
+def user_sees_all_annotations(user: Viewer) -> bool:
     return bool(user_roles(user) & {EDITOR, READER})
 
 
-def article_list(*, search: str = "", user: User | None = None) -> QuerySet[Article]:
+def article_list(*, search: str = "", user: Viewer | None = None) -> QuerySet[Article]:
     """Articles with their sentence counts (and, given a user, the annotations that user may
     see), newest first, without loading their text."""
     articles = Article.objects.defer("text").select_related("created_by")
@@ -72,7 +74,7 @@ def article_list(*, search: str = "", user: User | None = None) -> QuerySet[Arti
 
 def article_rows(
     *,
-    user: User,
+    user: Viewer,
     search: str = "",
     status: str = "",
     tag: str = "",
@@ -147,7 +149,7 @@ def article_get(*, pk: Any) -> Article:
     return row_or_404(Article.objects.all(), missing=f"There is no article {pk}.", pk=pk)
 
 
-def article_detail(*, user: User, pk: Any) -> Article:
+def article_detail(*, user: Viewer, pk: Any) -> Article:
     """One article with its text and the counts the list shows, or 404."""
     rows = article_list(user=user).defer(None)
     return row_or_404(rows, missing=f"There is no article {pk}.", pk=pk)
@@ -188,14 +190,14 @@ def article_reviewers(*, article: Article) -> list[str]:
     return list(authors.values_list("author__username", flat=True).distinct())
 
 
-def annotations_visible_to(user: User, *, final: bool = False) -> QuerySet[Annotation]:
+def annotations_visible_to(user: Viewer, *, final: bool = False) -> QuerySet[Annotation]:
     """Review annotations (or, with `final`, the final ones) the user may see. Editors and
     readers see all. A reviewer sees their own review annotations, never another reviewer's,
     and the final annotations of articles whose adjudication is finished."""
     return Annotation.objects.filter(_visible(user, final=final))
 
 
-def _visible(user: User, *, final: bool) -> Q:
+def _visible(user: Viewer, *, final: bool) -> Q:
     layer = Q(final=final)
     if user_sees_all_annotations(user):
         return layer
@@ -206,7 +208,7 @@ def _visible(user: User, *, final: bool) -> Q:
     return Q(pk__in=[])
 
 
-def annotation_get(*, user: User, pk: Any) -> Annotation:
+def annotation_get(*, user: Viewer, pk: Any) -> Annotation:
     """An annotation the user may see, review or final, or 404 (another reviewer's work does
     not exist for you)."""
     rows = (
@@ -217,8 +219,9 @@ def annotation_get(*, user: User, pk: Any) -> Annotation:
     return row_or_404(rows, missing=f"There is no annotation {pk}.", pk=pk)
 
 
-def tag_list(*, user: User) -> QuerySet[Tag]:
+def tag_list(*, user: Viewer) -> QuerySet[Tag]:
     """The vocabulary, each tag with the number of annotations the user may see."""
+    counted: Count | Value
     if user_sees_all_annotations(user):
         counted = Count("annotations", filter=Q(annotations__final=False))
     elif REVIEWER in user_roles(user):
@@ -231,7 +234,7 @@ def tag_list(*, user: User) -> QuerySet[Tag]:
     return Tag.objects.annotate(annotation_count=counted).order_by("order", "name")
 
 
-def tag_get(*, slug: str, user: User) -> Tag:
+def tag_get(*, slug: str, user: Viewer) -> Tag:
     """One tag with the count `tag_list` gives it, or 404."""
     return row_or_404(tag_list(user=user), missing=f"There is no tag “{slug}”.", slug=slug)
 
@@ -335,7 +338,7 @@ class ReportFilters:
     final: bool = False  # the final (adjudicated) annotations instead of the reviewers'
 
 
-def report_annotations(*, user: User, filters: ReportFilters) -> QuerySet[Annotation]:
+def report_annotations(*, user: Viewer, filters: ReportFilters) -> QuerySet[Annotation]:
     """The annotations a report or export covers: those the user may see, narrowed by
     `filters`, in document order per article. Reviewers only ever get their own."""
     rows = annotations_visible_to(user, final=filters.final).filter(

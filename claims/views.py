@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from claims import selectors
 from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, form_rejected
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
-from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, role_required
+from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
 from claims.review.selectors import user_assignment
 from claims.services import tokens
 from claims.services.articles import DuplicateArticleError, Upload, article_ingest, upload_read
@@ -84,7 +84,9 @@ def assign(request: HttpRequest) -> HttpResponse:
     articles = list(form.cleaned_data["articles"])
     reviewers = list(form.cleaned_data["reviewers"])
     try:
-        created = assignments_create(articles=articles, reviewers=reviewers, editor=request.user)
+        created = assignments_create(
+            articles=articles, reviewers=reviewers, editor=acting_user(request)
+        )
     except Rejected as error:
         messages.error(request, f"Nothing was assigned: {error.message}")
         return redirect(back)
@@ -104,7 +106,7 @@ def article_upload(request: HttpRequest) -> HttpResponse:
         try:
             article = article_ingest(
                 upload=_upload_from(form.cleaned_data),
-                user=request.user,
+                user=acting_user(request),
                 title=form.cleaned_data["title"],
                 publisher=form.cleaned_data["publisher"],
                 source_url=form.cleaned_data["source_url"],
@@ -190,7 +192,7 @@ def _assignment_data(assignment: Assignment | None) -> dict | None:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=request.user).first()
+    token = Token.objects.filter(user=acting_user(request)).first()
     roles = sorted(selectors.user_roles(request.user))
     return render(request, "claims/profile.html", {"token": token, "roles": roles})
 
@@ -198,7 +200,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    tokens.token_regenerate(user=request.user)
+    tokens.token_regenerate(user=acting_user(request))
     messages.success(request, "A new API token is ready; any earlier one no longer works.")
     return redirect("claims:profile")
 
@@ -206,7 +208,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest) -> HttpResponse:
-    if tokens.token_revoke(user=request.user):
+    if tokens.token_revoke(user=acting_user(request)):
         messages.success(request, "Your API token is revoked.")
     return redirect("claims:profile")
 

@@ -8,11 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import REVIEWER, Annotation, Article, Assignment, Sentence, Tag
-from claims.review.agreement import article_agreement, corpus_agreement
+from claims.review.agreement import Agreement, corpus_agreement
 from claims.review.selectors import article_coders
 from claims.selectors import ReportFilters
 
 pytestmark = pytest.mark.django_db
+
+
+def article_agreement(*, article: Article) -> Agreement:
+    """Agreement on one article: the corpus figures with the article as the only filter."""
+    return corpus_agreement(filters=ReportFilters(article_id=article.pk))
+
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", binary data, two observers.
 TEXTBOOK_A = (0, 1, 0, 0, 0, 0, 0, 0, 1, 0)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from claims.prices import extract_prices, price_range
+from claims.prices import extract_prices
 
 NBSP, THIN, NARROW_NBSP = "\u00a0", "\u2009", "\u202f"
 
@@ -344,34 +344,3 @@ def test_it_keeps_the_whole_range_in_one_quote():
     sentence = "Prices range from $1,500 (2 injections) to $10,000."
     (quote,) = extract_prices(sentence)
     assert quote.text == "from $1,500 (2 injections) to $10,000"
-
-
-def test_a_range_gives_the_lowest_and_highest_quoted_price():
-    summary = price_range("Consults are $300; knees from $1,500 (2 injections) to $10,000.")
-    assert (summary.minimum, summary.maximum, summary.currency) == (D("300"), D("10000"), "USD")
-    assert summary.text == "$300; knees from $1,500 (2 injections) to $10,000"
-
-
-def test_a_range_is_open_above_when_the_dearest_quote_is():
-    summary = price_range("A consult is $300; treatment from $5,000.")
-    assert (summary.minimum, summary.maximum) == (D("300"), None)
-
-
-def test_a_range_keeps_a_top_that_an_up_to_quote_states():
-    summary = price_range("From $1,500 for one knee, or up to $10,000 for both.")
-    assert (summary.minimum, summary.maximum) == (D("1500"), D("10000"))
-
-
-def test_a_range_has_no_bottom_when_only_a_top_is_quoted():
-    summary = price_range("Full-body rejuvenation can cost up to $20,000.")
-    assert (summary.minimum, summary.maximum) == (None, D("20000"))
-
-
-def test_a_range_keeps_a_unit_all_its_quotes_share():
-    assert price_range("$300 per session, or $250 per session in a pack.").per == "session"
-    assert price_range("$300 per session or $2,000 per course.").per == ""
-
-
-def test_there_is_no_range_across_currencies_or_without_prices():
-    assert price_range("It costs $25,000 in the US but €6,000 in Germany.") is None
-    assert price_range("Book a free consultation today!") is None

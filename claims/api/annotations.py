@@ -1,9 +1,11 @@
 """Annotations over REST: lists (also as W3C Web Annotation pages), one annotation with its
 ETag, single and bulk creation, changes and deletion by their author."""
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotModified
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,7 +31,7 @@ from claims.api.serializers import (
 )
 from claims.exports import w3c
 from claims.models import Annotation
-from claims.permissions import ANNOTATORS, EVERY_ROLE
+from claims.permissions import ANNOTATORS, EVERY_ROLE, acting_user
 from claims.services.annotations import (
     AnnotationDraft,
     annotation_create,
@@ -41,7 +43,11 @@ from claims.services.errors import Stale
 
 
 class _AnnotationViewMixin:
-    renderer_classes = [JSONRenderer, W3CAnnotationRenderer, BrowsableAPIRenderer]
+    renderer_classes: Sequence[type[BaseRenderer]] = [
+        JSONRenderer,
+        W3CAnnotationRenderer,
+        BrowsableAPIRenderer,
+    ]
 
     def wants_w3c(self, request: Request) -> bool:
         return getattr(request.accepted_renderer, "format", "") == "jsonld"
@@ -91,8 +97,12 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
             return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
         return Response(self._w3c_page(request, annotations, page), content_type=w3c.MEDIA_TYPE)
 
-    def _w3c_page(self, request: Request, annotations, page: list[Annotation]) -> dict:
+    def _w3c_page(
+        self, request: Request, annotations: QuerySet[Annotation], page: list[Annotation] | None
+    ) -> dict[str, Any]:
         paginator = self.paginator
+        if not isinstance(paginator, OrderedCursorPagination):
+            raise TypeError("The annotation list pages by cursor.")
         iri_for, article_iri_for = self.w3c_iris(request)
         has_cursor = paginator.cursor_query_param in request.query_params
         collection = request.build_absolute_uri(
@@ -102,7 +112,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
             )
         )
         return w3c.annotation_page(
-            page,
+            page or [],
             page_iri=request.build_absolute_uri(),
             collection_iri=collection,
             total=annotations.count(),
@@ -124,7 +134,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         data = valid_input(AnnotationCreateSerializer, request)
-        annotation = annotation_create(author=request.user, draft=_draft(data))
+        annotation = annotation_create(author=acting_user(request), draft=_draft(data))
         location = request.build_absolute_uri(
             reverse("api:annotation-detail", args=[annotation.pk])
         )
@@ -178,7 +188,7 @@ class AnnotationBulkView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         drafts = [_draft(item) for item in _bulk_items(request)]
-        created = annotations_bulk_create(author=request.user, drafts=drafts)
+        created = annotations_bulk_create(author=acting_user(request), drafts=drafts)
         body = {"created": len(created), "ids": [a.pk for a in created]}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -193,7 +203,8 @@ def _bulk_items(request: Request) -> list[dict[str, Any]]:
     errors = dict(serializer.errors)
     per_item = errors.get("annotations")
     if isinstance(per_item, dict) and all(isinstance(number, int) for number in per_item):
-        count = len(request.data["annotations"])
+        # Numbered item errors mean `annotations` was a list.
+        count = len(request.data["annotations"])  # type: ignore[call-overload]
         errors["annotations"] = [per_item.get(number, {}) for number in range(count)]
     raise ValidationError(errors)
 
@@ -243,7 +254,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         annotation = self._unchanged_since_read(request, annotation_id)
         changes = valid_input(AnnotationUpdateSerializer, request, partial=True)
         try:
-            annotation_update(annotation=annotation, user=request.user, **changes)
+            annotation_update(annotation=annotation, user=acting_user(request), **changes)
         except Annotation.DoesNotExist:
             raise Http404(f"There is no annotation {annotation_id}.") from None
         return Response(
@@ -257,7 +268,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
     )
     def delete(self, request: Request, annotation_id: int) -> Response:
         annotation = self._unchanged_since_read(request, annotation_id)
-        annotation_delete(annotation=annotation, user=request.user)
+        annotation_delete(annotation=annotation, user=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _unchanged_since_read(self, request: Request, annotation_id: int) -> Annotation:

@@ -22,7 +22,7 @@ from claims.api.serializers import (
     SentenceSerializer,
 )
 from claims.models import Sentence
-from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE
+from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user
 from claims.services.articles import (
     Upload,
     article_delete,
@@ -70,7 +70,7 @@ class ArticleListView(GenericAPIView):
         data = valid_input(ArticleUploadSerializer, request)
         article = article_ingest(
             upload=_upload_from(data),
-            user=request.user,
+            user=acting_user(request),
             title=data.get("title", ""),
             publisher=data.get("publisher", ""),
             source_url=data.get("url", ""),

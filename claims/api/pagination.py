@@ -12,8 +12,10 @@ class OrderedCursorPagination(CursorPagination):
 
     page_size_query_param = "page_size"
     ordering_query_param = "ordering"
-    orderings = ("id", "-id", "created_at", "-created_at")
+    orderings: tuple[str, ...] = ("id", "-id", "created_at", "-created_at")
     default_ordering = "id"
+    page_size: int
+    max_page_size: int
 
     def __init__(self) -> None:
         # Read per request, so that settings changes (and test overrides) apply.

@@ -25,7 +25,7 @@ from claims.api.serializers import (
     UnanimousResultSerializer,
 )
 from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
-from claims.permissions import EDITORS, EVERY_ROLE
+from claims.permissions import EDITORS, EVERY_ROLE, acting_user
 from claims.review import selectors as review_selectors
 from claims.review.agreement import corpus_agreement
 from claims.services.errors import Rejected
@@ -93,7 +93,9 @@ class AssignmentListView(GenericAPIView):
         data = valid_input(AssignmentCreateSerializer, request)
         articles = _articles_named(data["articles"])
         reviewers = _reviewers_named(data["reviewers"])
-        created = assignments_create(articles=articles, reviewers=reviewers, editor=request.user)
+        created = assignments_create(
+            articles=articles, reviewers=reviewers, editor=acting_user(request)
+        )
         rows = review_selectors.assignments_visible_to(request.user).filter(
             article__in=articles, reviewer__in=reviewers
         )
@@ -145,7 +147,7 @@ class AssignmentDetailView(GenericAPIView):
         assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
         data = valid_input(AssignmentUpdateSerializer, request)
         try:
-            assignment_mark(assignment=assignment, done=data["done"], user=request.user)
+            assignment_mark(assignment=assignment, done=data["done"], user=acting_user(request))
         except Assignment.DoesNotExist:
             raise Http404(f"There is no assignment {assignment_id}.") from None
         return Response(AssignmentSerializer(assignment).data)
@@ -153,7 +155,7 @@ class AssignmentDetailView(GenericAPIView):
     @extend_schema(operation_id="assignments_destroy", responses={204: None})
     def delete(self, request: Request, assignment_id: int) -> Response:
         assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
-        assignment_delete(assignment=assignment, editor=request.user)
+        assignment_delete(assignment=assignment, editor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -207,7 +209,7 @@ class DecisionView(GenericAPIView):
             sentence=data["sentence"],
             tag=data["tag"],
             accept=data["accept"],
-            editor=request.user,
+            editor=acting_user(request),
         )
         return Response(DecisionSerializer(decision).data)
 
@@ -221,7 +223,7 @@ class UnanimousView(GenericAPIView):
     @extend_schema(operation_id="adjudication_accept_unanimous", request=None)
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        accepted = decisions_accept_unanimous(article=article, editor=request.user)
+        accepted = decisions_accept_unanimous(article=article, editor=acting_user(request))
         return Response({"accepted": len(accepted)})
 
 
@@ -242,7 +244,7 @@ class FinishView(GenericAPIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(pk=article_id)
-        adjudication_finish(article=article, editor=request.user)
+        adjudication_finish(article=article, editor=acting_user(request))
         return Response(_grid_body(article))
 
 

@@ -1,8 +1,10 @@
 """The API's input and output shapes; rules live in services, these only check types."""
 
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -19,7 +21,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.CharField(
         source="source_url", read_only=True, help_text="Where it was published (may be empty)."
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     sentence_count = serializers.IntegerField(read_only=True)
     annotation_count = serializers.IntegerField(
         read_only=True, help_text="Annotations on this article that you may see."
@@ -126,7 +130,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 # DRF's default ("does not match the required pattern") would not say what a colour looks like.
-COLOUR_ERRORS = {"invalid": "“%(value)s” is not a colour like #c0392b."}
+COLOUR_ERRORS: dict[str, Any] = {"invalid": "“%(value)s” is not a colour like #c0392b."}
 
 
 class TagCreateSerializer(serializers.Serializer):
@@ -158,8 +162,12 @@ class AnnotationSerializer(serializers.ModelSerializer):
     """The fields are declared for the schema; `to_representation` builds the same dict
     directly, because list pages of 500 rows spent most of their time in per-field calls."""
 
-    tag = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tag: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    author: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     def to_representation(self, annotation: Annotation) -> dict:
         return {
@@ -243,7 +251,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
 
 
 class AnnotationBulkSerializer(serializers.Serializer):
-    annotations = AnnotationCreateSerializer(
+    # many=True makes a ListSerializer, which takes the length bounds.
+    annotations = AnnotationCreateSerializer(  # type: ignore[call-arg]
         many=True, allow_empty=False, max_length=settings.API_BULK_MAX
     )
 
@@ -285,8 +294,12 @@ class TagCountsSerializer(serializers.Serializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    assigned_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     article_title = serializers.CharField(source="article.title", read_only=True)
     done = serializers.SerializerMethodField()
 
@@ -356,9 +369,8 @@ class GridRowSerializer(serializers.Serializer):
     disagreement = serializers.BooleanField()
 
     def get_cells(self, row) -> list[dict]:
-        return GridCellSerializer(
-            [{"reviewer": coder, "tags": tags} for coder, tags in row.cells], many=True
-        ).data
+        cells = [{"reviewer": coder, "tags": tags} for coder, tags in row.cells]
+        return cast(list[dict], GridCellSerializer(cells, many=True).data)
 
 
 class GridSerializer(serializers.Serializer):
@@ -380,8 +392,12 @@ class DecisionCreateSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    tag = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tag: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    decided_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Decision
@@ -397,9 +413,12 @@ class UnanimousResultSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    data = serializers.JSONField(
+    # A field named like Serializer.data: DRF's metaclass takes declared fields off the class.
+    data = serializers.JSONField(  # type: ignore[assignment]
         read_only=True,
         help_text="The annotation's tag, note, span and quote; for a change, `before` and "
         "`after` of the fields that changed; for a decision, the sentence and tag.",

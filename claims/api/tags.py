@@ -31,7 +31,8 @@ class TagListView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         tag = tag_create(**valid_input(TagCreateSerializer, request))
-        tag.annotation_count = 0  # a new tag has none
+        # Read back as the list reads it: with its (zero) count.
+        tag = selectors.tag_get(slug=tag.slug, user=request.user)
         return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
 
 

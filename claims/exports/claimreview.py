@@ -1,6 +1,6 @@
 """schema.org ClaimReview (JSON-LD): a review per flagged sentence and tag, by our organisation."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC
 from itertools import batched
 from typing import Any
@@ -14,7 +14,7 @@ from claims.models import Annotation, Tag
 CONTEXT = "https://schema.org"
 
 
-def flagged_sentence_rows(annotations: QuerySet[Annotation]) -> Iterator[dict[str, Any]]:
+def flagged_sentence_rows(annotations: QuerySet[Annotation]) -> Iterator[Mapping[str, Any]]:
     """Each sentence an annotation overlaps, once per tag however many reviewers chose it,
     with the day it was first flagged: grouped in the database."""
     overlapping = annotations.filter(
@@ -38,7 +38,7 @@ def flagged_sentence_rows(annotations: QuerySet[Annotation]) -> Iterator[dict[st
 
 
 def claim_review(
-    row: dict[str, Any], *, links: Links, organisation: str, tag: Tag
+    row: Mapping[str, Any], *, links: Links, organisation: str, tag: Tag
 ) -> dict[str, Any]:
     """A verdict (the tag's name) on one sentence, where it appeared and who published it.
     Without a source URL the article's page here stands for where the claim appeared."""

@@ -2,9 +2,10 @@
 flagged articles, the flagged sentences and the prices they quote, counted in the database,
 and how far the reviewers agree."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -206,7 +207,7 @@ def most_flagged(
 ) -> list[FlaggedArticle]:
     """The articles with the most annotations, counted per tag in the same GROUP BY."""
     per_tag = {f"tag_{tag.pk}": Count("pk", filter=Q(tag_id=tag.pk)) for tag in tags}
-    rows = list(
+    rows: list[Mapping[str, Any]] = list(
         annotations.order_by()
         .values("article_id")
         .annotate(flags=Count("*"), reviewers=Count("author_id", distinct=True), **per_tag)
@@ -232,7 +233,7 @@ def report_reviewers(*, annotations: QuerySet[Annotation]) -> list[str]:
     return list(rows.distinct())
 
 
-def reviewer_choices(*, user: selectors.User, article: Article | None = None) -> list[str]:
+def reviewer_choices(*, user: selectors.Viewer, article: Article | None = None) -> list[str]:
     """Whom the reviewer filter offers: reviewers see their own work only, so they are offered
     only themselves; others everyone who annotated the article (or anything at all)."""
     if not selectors.user_sees_all_annotations(user):
@@ -291,7 +292,7 @@ def _span(annotations: list[Annotation]) -> FlaggedSpan:
         quote=first.quote,
         prefix=first.prefix,
         suffix=first.suffix,
-        sentence=first.sentence,
+        sentence=first.sentence,  # type: ignore[attr-defined]  # annotated by _sentence_index
         annotations=tuple(annotations),
     )
 
@@ -349,7 +350,7 @@ class AgreementSection:
     ignores_filters: bool  # the report has reviewer or date filters, which agreement ignores
 
 
-def report_agreement(*, user: selectors.User, filters: ReportFilters) -> Agreement | None:
+def report_agreement(*, user: selectors.Viewer, filters: ReportFilters) -> Agreement | None:
     """Agreement over the articles and tags the report's filters select, for editors and
     readers. A reviewer's report covers their own work only, so they get None."""
     if not selectors.user_sees_all_annotations(user):
@@ -357,7 +358,7 @@ def report_agreement(*, user: selectors.User, filters: ReportFilters) -> Agreeme
     return corpus_agreement(filters=filters)
 
 
-def agreement_section(*, user: selectors.User, filters: ReportFilters) -> AgreementSection | None:
+def agreement_section(*, user: selectors.Viewer, filters: ReportFilters) -> AgreementSection | None:
     """`report_agreement` as a report page prints it."""
     figures = report_agreement(user=user, filters=filters)
     if figures is None:

@@ -2,6 +2,7 @@
 prices quoted in price claims."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from claims import selectors
@@ -15,7 +16,7 @@ from claims.selectors import ReportFilters
 
 @role_required(EVERY_ROLE)
 @require_GET
-def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpResponse:
+def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpResponseBase:
     """One article's annotations (those the user may see), with the article itself: the
     reviewers' (optionally one reviewer's) or, with `scope=final`, the final ones."""
     export_format = export_format_get(fmt)
@@ -38,7 +39,7 @@ def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpRespo
 
 @role_required(EVERY_ROLE)
 @require_GET
-def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def corpus_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The annotations the user may see across articles, filtered. The native formats carry
     the articles with at least one of them, not the whole library."""
     export_format = export_format_get(fmt)
@@ -61,7 +62,7 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @role_required(EVERY_ROLE)
 @require_GET
-def price_export(request: HttpRequest) -> HttpResponse:
+def price_export(request: HttpRequest) -> HttpResponseBase:
     """The prices quoted in the price claims a report with these filters covers, streamed:
     a reviewer gets those in their own annotations, editors and readers everyone's; with
     `scope=final`, those in the final annotations."""

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,7 +136,7 @@ def corpus_report_pdf(request: HttpRequest) -> HttpResponse:
 
 @role_required(EVERY_ROLE)
 @require_safe
-def corpus_report_xlsx(request: HttpRequest) -> HttpResponse:
+def corpus_report_xlsx(request: HttpRequest) -> HttpResponseBase:
     form, annotations = _corpus_filters(request)
     if annotations is None:
         return render(request, CORPUS_PAGE, {"form": form}, status=400)

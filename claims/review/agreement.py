@@ -14,7 +14,7 @@ those counts.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy as np
 from django.db.models import Count, F, Min, Q
 
 from claims import selectors
-from claims.models import Article, Sentence, Tag
+from claims.models import Sentence, Tag
 from claims.review.selectors import coders_per_article, sentences_under_reviews
 from claims.selectors import ReportFilters
 
@@ -75,12 +75,6 @@ class _Tally:
     table: TwoByTwo | None
 
 
-def article_agreement(*, article: Article) -> Agreement:
-    """Agreement on one article; empty (no articles, no tags) when it has fewer than two
-    coders."""
-    return corpus_agreement(filters=ReportFilters(article_id=article.pk))
-
-
 def corpus_agreement(*, filters: ReportFilters) -> Agreement:
     """Agreement over the articles the article-level filters (article, publisher, status)
     select, on the tags in `filters.tags` (all tags when empty).
@@ -104,14 +98,14 @@ def corpus_agreement(*, filters: ReportFilters) -> Agreement:
     scope = _scope(conditions)
     if not scope.coders:
         return Agreement(articles=0, sentences=0, coders=[], tags=[], overall=None)
-    units_by_tag: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    units_by_tag: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in _tagged_units(conditions, tags=filters.tags):
         if row["article_id"] in scope.coders:
             units_by_tag[row["tag"]].append(row)
     return _agreement(scope, units_by_tag)
 
 
-def _agreement(scope: _Scope, units_by_tag: dict[int, list[dict[str, Any]]]) -> Agreement:
+def _agreement(scope: _Scope, units_by_tag: dict[int, list[Mapping[str, Any]]]) -> Agreement:
     everyone = scope.everyone()
     pair = sorted(everyone, key=everyone.__getitem__) if len(everyone) == 2 else None
     tags = Tag.objects.filter(pk__in=units_by_tag).order_by("order", "name")
@@ -138,20 +132,21 @@ def _sentences_per_article(conditions: Q) -> dict[int, int]:
     return {row["article_id"]: row["n"] for row in rows.annotate(n=Count("*"))}
 
 
-def _tagged_units(conditions: Q, *, tags: Sequence[str]) -> list[dict[str, Any]]:
+def _tagged_units(conditions: Q, *, tags: Sequence[str]) -> list[Mapping[str, Any]]:
     """One row per sentence and tag some coder gave it: `yes`, how many coders did, and
     `lone_coder`, the smallest of their user ids (the only one when `yes` is 1)."""
     narrowed = {"article__annotations__tag__slug__in": tags} if tags else {}
     rows = sentences_under_reviews(conditions, **narrowed).order_by()
-    return list(
+    units: list[Mapping[str, Any]] = list(
         rows.values("article_id", "index", tag=F("article__annotations__tag_id")).annotate(
             yes=Count("article__annotations__author_id", distinct=True),
             lone_coder=Min("article__annotations__author_id"),
         )
     )
+    return units
 
 
-def _tally(rows: list[dict[str, Any]], *, scope: _Scope, pair: list[int] | None) -> _Tally:
+def _tally(rows: list[Mapping[str, Any]], *, scope: _Scope, pair: list[int] | None) -> _Tally:
     """One tag's value counts: its tagged units as counted, then every other sentence of each
     article as one identical row [that article's coder count, 0]."""
     tagged_per_article = Counter(row["article_id"] for row in rows)
@@ -169,7 +164,7 @@ def _tally(rows: list[dict[str, Any]], *, scope: _Scope, pair: list[int] | None)
     return _Tally(value_counts=value_counts, table=table)
 
 
-def _two_by_two(rows: list[dict[str, Any]], *, units: int, pair: list[int]) -> TwoByTwo:
+def _two_by_two(rows: list[Mapping[str, Any]], *, units: int, pair: list[int]) -> TwoByTwo:
     first, second = pair
     both = sum(1 for row in rows if row["yes"] == 2)
     lone = Counter(row["lone_coder"] for row in rows if row["yes"] == 1)
@@ -180,8 +175,13 @@ def _pooled(tallies: list[_Tally]) -> _Tally:
     tables = [tally.table for tally in tallies if tally.table is not None]
     return _Tally(
         value_counts=np.concatenate([tally.value_counts for tally in tallies]),
-        table=tuple(map(sum, zip(*tables, strict=True))) if tables else None,
+        table=_summed(tables) if tables else None,
     )
+
+
+def _summed(tables: list[TwoByTwo]) -> TwoByTwo:
+    both, first_only, second_only, neither = (sum(cells) for cells in zip(*tables, strict=True))
+    return (both, first_only, second_only, neither)
 
 
 def _measures(tag: str, tag_name: str, tally: _Tally) -> TagAgreement:

@@ -63,7 +63,8 @@ def _states_before(*, article: Article, events: Sequence[Event]) -> dict[int, di
     ).order_by("id")
     states: dict[int, dict[str, Any]] = {}
     for annotation_id, kind, data in earlier.values_list("annotation_id", "kind", "data"):
-        _replay(states, annotation_id, kind, data)
+        if annotation_id is not None:  # always so: the filter names annotations
+            _replay(states, annotation_id, kind, data)
     return states
 
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 
 from claims.models import REVIEWER, Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 from claims.selectors import (
-    User,
+    Viewer,
     article_sentences,
     row_or_404,
     user_roles,
@@ -18,7 +18,7 @@ from claims.selectors import (
 )
 
 
-def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+def assignments_visible_to(user: Viewer) -> QuerySet[Assignment]:
     """Editors and readers see every assignment; a reviewer sees their own."""
     rows = Assignment.objects.select_related("article", "reviewer", "assigned_by").defer(
         "article__text"
@@ -30,7 +30,7 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
     return rows.none()
 
 
-def assignment_get(*, user: User, pk: Any) -> Assignment:
+def assignment_get(*, user: Viewer, pk: Any) -> Assignment:
     return row_or_404(assignments_visible_to(user), missing=f"There is no assignment {pk}.", pk=pk)
 
 
@@ -42,7 +42,7 @@ def article_assignments(*, article: Article) -> QuerySet[Assignment]:
     )
 
 
-def user_assignment(*, article: Article, user: User) -> Assignment | None:
+def user_assignment(*, article: Article, user: Viewer) -> Assignment | None:
     return Assignment.objects.filter(article=article, reviewer_id=user.pk).first()
 
 

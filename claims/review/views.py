@@ -46,18 +46,20 @@ def article_adjudicate(request: HttpRequest, article_id: int) -> HttpResponse:
         "grid": grid,
         "reviewers": _reviewer_states(grid.coders, assignments),
         "still_reviewing": [a.reviewer.get_username() for a in assignments if a.done_at is None],
-        "agreement": figures.figures,
-        "agreement_rows": figures.lines,
-        "agreement_overall": figures.overall,
+        # (None only for someone who sees no one else's annotations: not an editor.)
+        "agreement": figures.figures if figures else None,
+        "agreement_rows": figures.lines if figures else [],
+        "agreement_overall": figures.overall if figures else None,
         "page_data": _page_data(request, article),
     }
     return render(request, "claims/adjudicate.html", context)
 
 
 def _adjudicator(article: Article) -> str:
-    if article.adjudicated_by_id is None:
+    if article.adjudicated_by_id is None:  # no query for an article still in adjudication
         return ""
-    return article.adjudicated_by.get_username()
+    editor = article.adjudicated_by
+    return editor.get_username() if editor else ""
 
 
 def _reviewer_states(coders: list[str], assignments: list[Assignment]) -> list[ReviewerState]:

@@ -4,7 +4,7 @@ in batches, changed and deleted only by their author, every step recorded in the
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from claims.models import Annotation, Article, Event, Sentence, Tag
@@ -42,7 +42,7 @@ class AnnotationDraft:
     note: str = ""
 
 
-def annotation_create(*, author: AbstractBaseUser, draft: AnnotationDraft) -> Annotation:
+def annotation_create(*, author: User, draft: AnnotationDraft) -> Annotation:
     """Store one annotation. Unlike a batch, it skips the look-up of existing ones: the unique
     constraint refuses a duplicate, and only then is the existing row looked up."""
     context = _DraftContext.load([draft], author=author, with_existing=False)
@@ -72,9 +72,7 @@ def _same_annotation(annotation: Annotation, *, tag: Tag) -> int | None:
     )
 
 
-def annotations_bulk_create(
-    *, author: AbstractBaseUser, drafts: list[AnnotationDraft]
-) -> list[Annotation]:
+def annotations_bulk_create(*, author: User, drafts: list[AnnotationDraft]) -> list[Annotation]:
     """Store all the drafts or none: every draft is checked (with a fixed number of queries,
     whatever their count) before the first row is written."""
     context = _DraftContext.load(drafts, author=author)
@@ -93,7 +91,7 @@ def annotations_bulk_create(
 
 
 def _drafts_built(
-    drafts: list[AnnotationDraft], *, context: "_DraftContext", author: AbstractBaseUser
+    drafts: list[AnnotationDraft], *, context: "_DraftContext", author: User
 ) -> tuple[list[Annotation], dict[int, Rejected]]:
     """The annotations the drafts make, and the errors of those that make none (including
     a repeat of an earlier draft in the same batch)."""
@@ -143,7 +141,7 @@ class _DraftContext:
 
     @classmethod
     def load(
-        cls, drafts: list[AnnotationDraft], *, author: AbstractBaseUser, with_existing: bool = True
+        cls, drafts: list[AnnotationDraft], *, author: User, with_existing: bool = True
     ) -> "_DraftContext":
         article_ids = {d.article_id for d in drafts}
         articles = Article.objects.only("id", "text", "status").in_bulk(article_ids)
@@ -161,15 +159,15 @@ class _DraftContext:
             spans = {(a, i): (s, e) for a, i, s, e in rows}
         existing = {}
         if with_existing:
-            rows = (
+            annotations = (
                 Annotation.objects.filter(author=author, article_id__in=article_ids, final=False)
                 .order_by()
                 .values_list("article_id", "start", "end", "tag_id", "id")
             )
-            existing = {(a, s, e, t): pk for a, s, e, t, pk in rows}
+            existing = {(a, s, e, t): pk for a, s, e, t, pk in annotations}
         return cls(articles, tags, spans, existing)
 
-    def build(self, draft: AnnotationDraft, *, author: AbstractBaseUser) -> Annotation:
+    def build(self, draft: AnnotationDraft, *, author: User) -> Annotation:
         article = self.articles.get(draft.article_id)
         if article is None:
             raise Rejected(
@@ -252,7 +250,7 @@ def _tag_for_new_annotation(tag: Tag | None, *, slug: str) -> Tag:
 
 
 def annotation_for_span(
-    *, article: Article, start: int, end: int, tag: Tag, note: str, author: AbstractBaseUser
+    *, article: Article, start: int, end: int, tag: Tag, note: str, author: User
 ) -> Annotation:
     text = article.text
     return Annotation(
@@ -271,7 +269,7 @@ def annotation_for_span(
 def annotation_update(
     *,
     annotation: Annotation,
-    user: AbstractBaseUser,
+    user: User,
     tag: str | None = None,
     note: str | None = None,
 ) -> Annotation:
@@ -325,7 +323,7 @@ def _change_record(annotation: Annotation, *, before: dict[str, Any]) -> None:
         events_record([annotation_event(annotation, Event.Kind.CHANGED, data=data)])
 
 
-def annotation_delete(*, annotation: Annotation, user: AbstractBaseUser) -> None:
+def annotation_delete(*, annotation: Annotation, user: User) -> None:
     """Delete an annotation; its history stays, ending with what it was when deleted."""
     _changeable_check(annotation, user=user)
     with transaction.atomic():
@@ -334,7 +332,7 @@ def annotation_delete(*, annotation: Annotation, user: AbstractBaseUser) -> None
             events_record([annotation_event(annotation, Event.Kind.DELETED)])
 
 
-def _changeable_check(annotation: Annotation, *, user: AbstractBaseUser) -> None:
+def _changeable_check(annotation: Annotation, *, user: User) -> None:
     """Only its author changes or deletes an annotation, and nobody a final one."""
     if annotation.final:
         raise Forbidden(

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -67,7 +67,7 @@ def _too_large(size: int | None, *, field: str = "file") -> TooLarge:
 def article_ingest(
     *,
     upload: Upload,
-    user: AbstractBaseUser | None,
+    user: User | None,
     title: str = "",
     publisher: str = "",
     source_url: str = "",
@@ -110,7 +110,7 @@ def _article_create(
     parsed: ParsedDocument,
     upload: Upload,
     sha256: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     title: str,
     publisher: str,
     source_url: str,

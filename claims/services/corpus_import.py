@@ -74,7 +74,7 @@ class CorpusImport:
                 steps[kind](fields, where=where)
             self.flush()
         # COPY on PostgreSQL raises the driver's own error, not Django's wrapper.
-        except (IntegrityError, connection.Database.IntegrityError) as error:
+        except (IntegrityError, connection.Database.IntegrityError) as error:  # type: ignore[attr-defined]
             raise CorpusFileError(f"the database refused a row: {error}") from None
         return self.counts
 
@@ -150,7 +150,7 @@ class CorpusImport:
         was finished (if it was)."""
         created = moment(fields["created_at"], where=where)
         updated = moment(fields["updated_at"], where=where) if fields["updated_at"] else created
-        moments = {"created_at": created, "updated_at": updated}
+        moments: dict[str, Any] = {"created_at": created, "updated_at": updated}
         if fields["adjudicated_at"]:
             moments["adjudicated_at"] = moment(fields["adjudicated_at"], where=where)
         if fields["adjudicated_by"]:

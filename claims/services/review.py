@@ -3,7 +3,7 @@ review done, editors accept or reject each proposed tag and finish the adjudicat
 
 from collections import defaultdict
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +18,7 @@ from claims.services.events import events_record
 
 
 def assignments_create(
-    *, articles: list[Article], reviewers: list[AbstractBaseUser], editor: AbstractBaseUser
+    *, articles: list[Article], reviewers: list[User], editor: User
 ) -> list[Assignment]:
     """Assign every article to every reviewer; pairs already assigned are left as they are.
     Returns the new assignments."""
@@ -58,11 +58,11 @@ def assignments_create(
     return new
 
 
-def _username(pk: int, users: list[AbstractBaseUser]) -> str:
+def _username(pk: int, users: list[User]) -> str:
     return next(user.get_username() for user in users if user.pk == pk)
 
 
-def assignment_delete(*, assignment: Assignment, editor: AbstractBaseUser) -> None:
+def assignment_delete(*, assignment: Assignment, editor: User) -> None:
     with transaction.atomic():
         deleted, _ = Assignment.objects.filter(pk=assignment.pk).delete()
         if deleted:
@@ -78,7 +78,7 @@ def assignment_delete(*, assignment: Assignment, editor: AbstractBaseUser) -> No
             )
 
 
-def assignment_mark(*, assignment: Assignment, done: bool, user: AbstractBaseUser) -> Assignment:
+def assignment_mark(*, assignment: Assignment, done: bool, user: User) -> Assignment:
     """A reviewer says their review of the article is done (or not done after all); nobody
     else may say it for them."""
     if assignment.reviewer_id != user.pk:
@@ -111,7 +111,7 @@ def assignment_mark(*, assignment: Assignment, done: bool, user: AbstractBaseUse
 
 
 def decision_make(
-    *, article: Article, sentence: int, tag: str, accept: bool, editor: AbstractBaseUser
+    *, article: Article, sentence: int, tag: str, accept: bool, editor: User
 ) -> Decision:
     """Accept or reject one tag for one sentence. Accepting stores the final annotation (the
     whole sentence, with the reviewers' notes on it); rejecting removes it. Deciding the same
@@ -122,7 +122,7 @@ def decision_make(
         return _decide(article=article, span=span, tag=chosen, accept=accept, editor=editor)
 
 
-def decisions_accept_unanimous(*, article: Article, editor: AbstractBaseUser) -> list[Decision]:
+def decisions_accept_unanimous(*, article: Article, editor: User) -> list[Decision]:
     """Accept, in one step, every undecided tag that every reviewer of the article gave: a
     fixed number of queries however many there are."""
     with transaction.atomic():
@@ -164,7 +164,7 @@ def decisions_accept_unanimous(*, article: Article, editor: AbstractBaseUser) ->
     return decisions
 
 
-def adjudication_finish(*, article: Article, editor: AbstractBaseUser) -> Article:
+def adjudication_finish(*, article: Article, editor: User) -> Article:
     """Close the adjudication: every proposed tag must have a decision. The article becomes
     reviewed, and its reviewers may now see the final tags."""
     with transaction.atomic():
@@ -180,7 +180,7 @@ def adjudication_finish(*, article: Article, editor: AbstractBaseUser) -> Articl
     return article
 
 
-def _adjudication_close(*, article: Article, editor: AbstractBaseUser) -> None:
+def _adjudication_close(*, article: Article, editor: User) -> None:
     now = timezone.now()
     Article.objects.filter(pk=article.pk).update(
         adjudicated_at=now,
@@ -222,9 +222,7 @@ def _tag_checked(slug: str) -> Tag:
     return tag
 
 
-def _decide(
-    *, article: Article, span: Sentence, tag: Tag, accept: bool, editor: AbstractBaseUser
-) -> Decision:
+def _decide(*, article: Article, span: Sentence, tag: Tag, accept: bool, editor: User) -> Decision:
     decision = Decision.objects.filter(article=article, sentence=span.index, tag=tag).first()
     if decision is not None and decision.accepted == accept:
         return decision
@@ -232,6 +230,7 @@ def _decide(
         decision = Decision(article=article, sentence=span.index, tag=tag)
     decision.accepted, decision.decided_by = accept, editor
     decision.save()
+    final_id: int | None
     if accept:
         final = _finals_store(article=article, spans=[(span, tag)], editor=editor)
         final_id = final[span.index, tag.pk]
@@ -250,7 +249,7 @@ def _decision_event(
     span: Sentence,
     tag: Tag,
     accept: bool,
-    editor: AbstractBaseUser,
+    editor: User,
     final: int | None,
     unanimous: bool = False,
 ) -> Event:
@@ -279,7 +278,7 @@ def _final_remove(*, article: Article, span: Sentence, tag: Tag) -> int | None:
 
 
 def _finals_store(
-    *, article: Article, spans: list[tuple[Sentence, Tag]], editor: AbstractBaseUser
+    *, article: Article, spans: list[tuple[Sentence, Tag]], editor: User
 ) -> dict[tuple[int, int], int]:
     """Make sure each (sentence, tag) has its final annotation, carrying the reviewers' notes;
     their ids by (sentence index, tag id). Three queries, whatever the number of spans."""

@@ -132,4 +132,4 @@ def _text(element: lxml.etree._Element) -> str:
     """The element's text, with line breaks (<lb/>) kept as spaces."""
     for line_break in element.iter("lb"):
         line_break.tail = " " + (line_break.tail or "")
-    return "".join(element.itertext())
+    return "".join(text for text in element.itertext() if isinstance(text, str))

@@ -192,10 +192,10 @@ def _same_line(line: _Line, bottom: float, top: float) -> bool:
 
 def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers, and lines that repeat on most pages (running headers/footers)."""
-    repeated: set[str] = set()
+    repeated: set[tuple[str, int]] = set()
     if len(pages) >= 3:
         per_page = Counter(key for page in pages for key in _page_edges(page))
-        repeated = {text for text, n in per_page.items() if n > len(pages) / 2}
+        repeated = {key for key, n in per_page.items() if n > len(pages) / 2}
     return [
         [
             line
@@ -208,7 +208,7 @@ def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     ]
 
 
-def _page_edges(page: list[_Line]) -> set[str]:
+def _page_edges(page: list[_Line]) -> set[tuple[str, int]]:
     """Texts of the short lines at the top and bottom of a page, where running lines sit."""
     edges = page[:_EDGE_LINES] + page[-_EDGE_LINES:]
     return {_running_key(line) for line in edges if len(line.text) <= _MAX_RUNNING_LINE}
