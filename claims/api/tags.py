@@ -37,7 +37,8 @@ class TagListView(GenericAPIView):
 
 
 class TagDetailView(GenericAPIView):
-    """One tag. DELETE removes an unused tag and archives one that annotations use."""
+    """One tag. DELETE removes an unused tag and archives one that annotations or adjudication
+    decisions use."""
 
     roles = {"GET": EVERY_ROLE, "PATCH": EDITORS, "DELETE": EDITORS}
     serializer_class = TagSerializer
