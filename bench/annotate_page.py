@@ -17,25 +17,16 @@ python bench/annotate_page.py`. CLAIMSCOPE_CHROMIUM names another Chromium binar
 import os
 import random
 import statistics
-import sys
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+from harness import django_setup, test_database
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
+from live_site import CHROMIUM, live_server, session_cookie  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.live_site import CHROMIUM, live_server, session_cookie, test_database  # noqa: E402
 from claims.models import REVIEWER, Sentence, Tag  # noqa: E402
 from claims.services.annotations import AnnotationDraft, annotations_bulk_create  # noqa: E402
 from claims.services.articles import Upload, article_ingest  # noqa: E402

@@ -15,42 +15,29 @@ Usage: `make bench`, or
 import os
 import random
 import statistics
-import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from itertools import product
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-# whitenoise looks for collected static files, which only deployments have.
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+from harness import django_setup, test_database
 
-import django  # noqa: E402
+django_setup()
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
+import corpus  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from claims.bulk_rows import rows_insert  # noqa: E402
-from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
-from claims.services.annotations import CONTEXT_CHARS  # noqa: E402
+from claims.models import Annotation, Article, Tag  # noqa: E402
 
 ARTICLES = 2_000
-PARAGRAPHS, SENTENCES_PER_PARAGRAPH = 4, 5
-SENTENCES = PARAGRAPHS * SENTENCES_PER_PARAGRAPH
+SENTENCES = 20
 PUBLISHERS = 50
 REVIEWERS = 10
 MONTHS = 24
@@ -80,18 +67,6 @@ CLAIMS = [
     "Many of our clients have stopped taking their prescribed medication.",
     "Parking is free and the clinic is a short walk from {c} station.",
 ]
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
-ANNOTATION_COLUMNS = (
-    *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
-    *("author_id", "created_at", "updated_at"),
-)
-
-
-@dataclass(frozen=True)
-class LoadedArticle:
-    pk: int
-    text: str
-    spans: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -119,18 +94,6 @@ def article_sentences(number: int, rng: random.Random) -> list[str]:
     return sentences
 
 
-def article_layout(sentences: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
-    """The text (paragraphs of five sentences) and each sentence's (block, start, end)."""
-    text, spans = "", []
-    for number, sentence in enumerate(sentences):
-        block, place_in_block = divmod(number, SENTENCES_PER_PARAGRAPH)
-        if number:
-            text += " " if place_in_block else "\n\n"
-        spans.append((block, len(text), len(text) + len(sentence)))
-        text += sentence
-    return text, spans
-
-
 def publisher_name(number: int) -> str:
     city, kind = CITIES[number % len(CITIES)], CLINIC_KINDS[number // len(CITIES)]
     return f"{city} {kind} Clinic"
@@ -149,45 +112,24 @@ def new_article(number: int, text: str) -> Article:
     )
 
 
-def load_articles() -> list[LoadedArticle]:
+def load_articles() -> list[corpus.LoadedArticle]:
     """The articles through the ORM (2,000 rows), their sentences by COPY."""
     rng = random.Random(1)
-    layouts = [article_layout(article_sentences(number, rng)) for number in range(ARTICLES)]
-    articles = Article.objects.bulk_create(
-        [new_article(number, text) for number, (text, _) in enumerate(layouts)], batch_size=500
+    layouts = [corpus.article_layout(article_sentences(number, rng)) for number in range(ARTICLES)]
+    return corpus.articles_insert(
+        articles=[new_article(number, text) for number, (text, _) in enumerate(layouts)],
+        spans=[spans for _, spans in layouts],
     )
-    rows = (
-        (article.pk, index, block, start, end, article.text[start:end], "paragraph")
-        for article, (_, spans) in zip(articles, layouts, strict=True)
-        for index, (block, start, end) in enumerate(spans)
-    )
-    rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
-    return [
-        LoadedArticle(a.pk, a.text, [(start, end) for _, start, end in spans])
-        for a, (_, spans) in zip(articles, layouts, strict=True)
-    ]
 
 
-def annotation_rows(
-    articles: list[LoadedArticle], *, total: int, tag_ids: list[int], author_ids: list[int]
-) -> Iterator[tuple]:
-    """Sentence-long spans, each (sentence, tag, reviewer) at most once per article, created
-    at random moments over the last MONTHS months."""
-    rng = random.Random(2)
-    combinations = list(product(range(SENTENCES), tag_ids, author_ids))
-    now, window = datetime.now(UTC), MONTHS * 30.4 * 86_400
-    adapt = connection.ops.adapt_datetimefield_value
-    for article in articles:
-        text = article.text
-        for sentence, tag_id, author_id in rng.sample(combinations, total // len(articles)):
-            start, end = article.spans[sentence]
-            created = adapt(now - timedelta(seconds=rng.random() * window))
-            note = "No source given." if rng.random() < 0.1 else ""
-            yield (
-                *(article.pk, start, end, text[start:end]),
-                *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
-                *(tag_id, note, author_id, created, created),
-            )
+def created_before(now: datetime) -> Callable[[random.Random], datetime]:
+    """A random moment over the MONTHS months before `now`."""
+    window = MONTHS * 30.4 * 86_400
+    return lambda rng: now - timedelta(seconds=rng.random() * window)
+
+
+def review_note(rng: random.Random) -> str:
+    return "No source given." if rng.random() < 0.1 else ""
 
 
 @contextmanager
@@ -202,39 +144,24 @@ def triggers_off() -> Iterator[None]:
         yield
 
 
-def reviewers() -> list[User]:
-    group = Group.objects.get(name=REVIEWER)
-    users = [User.objects.create_user(f"reviewer{n}") for n in range(REVIEWERS)]
-    group.user_set.add(*users)
-    return users
-
-
-def analyze() -> None:
-    """VACUUM too, as autovacuum soon would after a million inserts: it sets the visibility
-    map that index-only scans rely on, and keeps it from starting in the middle of a timing."""
-    tables = [m._meta.db_table for m in (Article, Sentence, Annotation)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
-        else:
-            cursor.execute("ANALYZE")
-
-
-def load() -> list[LoadedArticle]:
+def load() -> list[corpus.LoadedArticle]:
     total = ANNOTATIONS.get(connection.vendor, ANNOTATIONS["sqlite"])
     started = time.perf_counter()
     articles = load_articles()
     articles_at = time.perf_counter()
-    rows = annotation_rows(
+    rows = corpus.annotation_rows(
         articles,
         total=total,
+        sentences=SENTENCES,
         tag_ids=list(Tag.objects.values_list("pk", flat=True)),
-        author_ids=[user.pk for user in reviewers()],
+        author_ids=[user.pk for user in corpus.reviewers_create(count=REVIEWERS)],
+        created_at=created_before(datetime.now(UTC)),
+        note=review_note,
     )
     with triggers_off():
-        rows_insert(model=Annotation, columns=ANNOTATION_COLUMNS, rows=rows)
+        rows_insert(model=Annotation, columns=corpus.ANNOTATION_COLUMNS, rows=rows)
     annotations_at = time.perf_counter()
-    analyze()
+    corpus.analyze()
     done = time.perf_counter()
     how = "COPY, triggers off" if connection.vendor == "postgresql" else "executemany"
     print(
@@ -250,9 +177,7 @@ def load() -> list[LoadedArticle]:
 
 
 def editor_client() -> APIClient:
-    editor = User.objects.create_user("bench-editor")
-    editor.groups.add(Group.objects.get(name=EDITOR))
-    token = Token.objects.create(user=editor)
+    token = Token.objects.create(user=corpus.editor_create())
     client = APIClient(HTTP_HOST="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
@@ -277,7 +202,7 @@ def later_page(client: APIClient) -> str:
     return url
 
 
-def editor_drafts(articles: list[LoadedArticle]) -> Iterator[dict]:
+def editor_drafts(articles: list[corpus.LoadedArticle]) -> Iterator[dict]:
     """Spans the editor has not tagged yet: each sentence of every article, tag by tag."""
     for tag, sentence, article in product(
         Tag.objects.values_list("slug", flat=True), range(SENTENCES), articles
@@ -299,7 +224,7 @@ def bulk_creator(client: APIClient, drafts: Iterator[dict]) -> Callable[[], obje
     return call
 
 
-def cases(client: APIClient, articles: list[LoadedArticle]) -> list[Case]:
+def cases(client: APIClient, articles: list[corpus.LoadedArticle]) -> list[Case]:
     stats, annotations = "/api/v1/stats/tags/", "/api/v1/annotations/"
     one_publisher = urlencode({"group_by": "month,tag", "publisher": publisher_name(0)})
     drafts = editor_drafts(articles)
@@ -351,16 +276,12 @@ def report_line(case: Case, timings: list[float]) -> str:
     return f"{case.name:<32} {len(timings):>3} {p50:>9.1f} {p95:>9.1f} {target:>8} {met:>4}"
 
 
-def run(cases_for: Callable[[APIClient, list[LoadedArticle]], list[Case]]) -> None:
+def run(cases_for: Callable[[APIClient, list[corpus.LoadedArticle]], list[Case]]) -> None:
     """Load the data into a throwaway database, time the cases `cases_for` gives and print a
     line for each."""
-    settings.DEBUG = False  # no query log
-    settings.API_THROTTLE_RATE = ""
-    vendor, original_name = connection.vendor, connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        if vendor != "postgresql":
-            print(f"database: {vendor}, a smaller load; the targets are for PostgreSQL")
+    with test_database():
+        if connection.vendor != "postgresql":
+            print(f"database: {connection.vendor}, a smaller load; the targets are for PostgreSQL")
         articles = load()
         client = editor_client()
         print(
@@ -370,8 +291,6 @@ def run(cases_for: Callable[[APIClient, list[LoadedArticle]], list[Case]]) -> No
         print(f"{'endpoint':<32} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'target':>8} {'met':>4}")
         for case in cases_for(client, articles):
             print(report_line(case, timings_ms(case)), flush=True)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -22,20 +22,16 @@ import gc
 import os
 import random
 import statistics
-import sys
 import time
 import tracemalloc
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
-from itertools import product
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import ROOT, django_setup
+
 BENCH_DATABASE = "claimscope_bench_export"
 
 
@@ -58,34 +54,26 @@ def postgres_database_ensure(url: str) -> None:
 
 
 os.environ["DATABASE_URL"] = bench_database_url()
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-# whitenoise looks for collected static files, which only deployments have.
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
 if os.environ["DATABASE_URL"].startswith("postgres"):
     postgres_database_ensure(os.environ["DATABASE_URL"])
 else:
     (ROOT / "var").mkdir(exist_ok=True)
+django_setup()
 
-import django  # noqa: E402
-
-django.setup()
-
+import corpus  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from claims.bulk_rows import rows_insert  # noqa: E402
-from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence, Tag  # noqa: E402
-from claims.services.annotations import CONTEXT_CHARS  # noqa: E402
+from claims.models import Annotation, Article, Sentence, Tag  # noqa: E402
 
 ARTICLES = 1_000
 ANNOTATIONS = 100_000
 SENTENCES = 20
-SENTENCES_PER_PARAGRAPH = 5
 PUBLISHERS = 40
 REVIEWERS = 10
 REPEATS = 3
@@ -111,82 +99,56 @@ NOTES = [
     "",
     'Cites "a study", no reference;\nthe figure is from their own patients, unaudited.',
 ]
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
-ANNOTATION_COLUMNS = (
-    *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
-    *("author_id", "created_at", "updated_at"),
-)
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 # --- Data -------------------------------------------------------------------------------------
 
 
-def article_layout(number: int, rng: random.Random) -> tuple[str, list[tuple[int, int, int]]]:
-    """A clinic page of SENTENCES sentences in paragraphs of five, and each one's
-    (block, start, end); the last sentence makes every text unique."""
+def article_sentences(number: int, rng: random.Random) -> list[str]:
+    """A clinic page of SENTENCES sentences; the last one makes every text unique."""
     treatment = rng.choice(TREATMENTS)
-    text, spans = "", []
-    for index in range(SENTENCES):
-        if index == SENTENCES - 1:
-            sentence = f"Reference EX-{number:05d}, reviewed by our clinical team."
-        else:
-            values = {"n": rng.randint(100, 999), "y": rng.randint(1995, 2022)}
-            values |= {"k": rng.randint(2, 9), "p": rng.randint(60, 99)}
-            sentence = rng.choice(CLAIMS).format(t=treatment, T=treatment.capitalize(), **values)
-        block, place = divmod(index, SENTENCES_PER_PARAGRAPH)
-        if index:
-            text += " " if place else "\n\n"
-        spans.append((block, len(text), len(text) + len(sentence)))
-        text += sentence
-    return text, spans
+    sentences = []
+    for _ in range(SENTENCES - 1):
+        values = {"n": rng.randint(100, 999), "y": rng.randint(1995, 2022)}
+        values |= {"k": rng.randint(2, 9), "p": rng.randint(60, 99)}
+        sentences.append(rng.choice(CLAIMS).format(t=treatment, T=treatment.capitalize(), **values))
+    sentences.append(f"Reference EX-{number:05d}, reviewed by our clinical team.")
+    return sentences
 
 
-def load_articles(author: User) -> list[tuple[int, str, list[tuple[int, int, int]]]]:
+def new_article(number: int, text: str, author: User) -> Article:
+    return Article(
+        title=f"What our {number} clinic offers",
+        publisher=f"Clinic {number % PUBLISHERS:02d}",
+        source_url=f"https://clinic{number % PUBLISHERS:02d}.example/page/{number}",
+        media_type="text/plain",
+        original_size=len(text.encode()),
+        text=text,
+        text_length=len(text),
+        content_sha256=sha256(text.encode()).hexdigest(),
+        language="en",
+        status=Article.Status.IN_REVIEW,
+        created_by=author,
+    )
+
+
+def load_articles(author: User) -> list[corpus.LoadedArticle]:
     rng = random.Random(1)
-    layouts = [article_layout(number, rng) for number in range(ARTICLES)]
-    articles = Article.objects.bulk_create(
-        [
-            Article(
-                title=f"What our {number} clinic offers",
-                publisher=f"Clinic {number % PUBLISHERS:02d}",
-                source_url=f"https://clinic{number % PUBLISHERS:02d}.example/page/{number}",
-                media_type="text/plain",
-                original_size=len(text.encode()),
-                text=text,
-                text_length=len(text),
-                content_sha256=sha256(text.encode()).hexdigest(),
-                language="en",
-                status=Article.Status.IN_REVIEW,
-                created_by=author,
-            )
-            for number, (text, _) in enumerate(layouts)
-        ],
-        batch_size=500,
+    layouts = [corpus.article_layout(article_sentences(number, rng)) for number in range(ARTICLES)]
+    return corpus.articles_insert(
+        articles=[new_article(number, text, author) for number, (text, _) in enumerate(layouts)],
+        spans=[spans for _, spans in layouts],
     )
-    rows = (
-        (article.pk, index, block, start, end, article.text[start:end], "paragraph")
-        for article, (_, spans) in zip(articles, layouts, strict=True)
-        for index, (block, start, end) in enumerate(spans)
-    )
-    rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
-    return [(a.pk, a.text, spans) for a, (_, spans) in zip(articles, layouts, strict=True)]
 
 
-def annotation_rows(articles, *, tag_ids: list[int], author_ids: list[int]) -> Iterator[tuple]:
-    """ANNOTATIONS / ARTICLES distinct (sentence, tag, reviewer) spans per article."""
-    rng = random.Random(2)
-    combinations = list(product(range(SENTENCES), tag_ids, author_ids))
-    now = datetime(2025, 6, 1, tzinfo=UTC)
-    adapt = connection.ops.adapt_datetimefield_value
-    for pk, text, spans in articles:
-        for sentence, tag_id, author_id in rng.sample(combinations, ANNOTATIONS // ARTICLES):
-            _, start, end = spans[sentence]
-            created = adapt(now - timedelta(seconds=rng.randrange(365 * 86_400)))
-            yield (
-                *(pk, start, end, text[start:end]),
-                *(text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]),
-                *(tag_id, rng.choice(NOTES), author_id, created, created),
-            )
+def created_in_the_year(rng: random.Random) -> datetime:
+    """A random second of the year before NOW."""
+    return NOW - timedelta(seconds=rng.randrange(365 * 86_400))
+
+
+def review_note(rng: random.Random) -> str:
+    return rng.choice(NOTES)
 
 
 def loaded() -> bool:
@@ -204,19 +166,20 @@ def load() -> None:
         for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
         User.objects.all().delete()
-        editor = User.objects.create_user("bench-editor")
-        editor.groups.add(Group.objects.get(name=EDITOR))
-        reviewers = [User.objects.create_user(f"reviewer{n}") for n in range(REVIEWERS)]
-        Group.objects.get(name=REVIEWER).user_set.add(*reviewers)
+        corpus.editor_create()
+        reviewers = corpus.reviewers_create(count=REVIEWERS)
         articles = load_articles(reviewers[0])
-        rows = annotation_rows(
+        rows = corpus.annotation_rows(
             articles,
+            total=ANNOTATIONS,
+            sentences=SENTENCES,
             tag_ids=list(Tag.objects.values_list("pk", flat=True)),
             author_ids=[user.pk for user in reviewers],
+            created_at=created_in_the_year,
+            note=review_note,
         )
-        rows_insert(model=Annotation, columns=ANNOTATION_COLUMNS, rows=rows)
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}" if is_postgres() else "ANALYZE")
+        rows_insert(model=Annotation, columns=corpus.ANNOTATION_COLUMNS, rows=rows)
+    corpus.analyze()
     print(
         f"loaded {ARTICLES:,} articles, {ANNOTATIONS:,} annotations in "
         f"{time.perf_counter() - started:.1f} s",
@@ -252,7 +215,8 @@ def download(client: Client, fmt: str) -> Callable[[], int]:
         response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url}: {response.status_code}")
-        size = sum(len(chunk) for chunk in response.streaming_content)
+        chunks = response.streaming_content  # type: ignore[attr-defined]  # a streamed download
+        size = sum(len(chunk) for chunk in chunks)
         response.close()
         return size
 

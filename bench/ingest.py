@@ -6,21 +6,14 @@ Targets on a 2-core machine with PostgreSQL: 100 KB < 0.5 s, 1 MB < 3 s.
 """
 
 import io
-import os
-import sys
 import tempfile
 import time
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+from harness import ROOT, django_setup, test_database
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -138,17 +131,16 @@ def measure(fmt: str, label: str, data: bytes) -> str:
 
 def main() -> None:
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="claimscope-bench-"))
-    vendor, original_name = connection.vendor, connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(f"database: {vendor}; whole ingest = extract + segment + store, one transaction")
+    with test_database():
+        print(
+            f"database: {connection.vendor}; whole ingest = extract + segment + store, "
+            "one transaction"
+        )
         print(HEADER)
         for label, size in SIZES.items():
             doc = sections(size)
             for fmt, render in FORMATS.items():
                 print(measure(fmt, label, render(doc)), flush=True)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":

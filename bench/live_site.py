@@ -1,37 +1,26 @@
-"""The site served from a throwaway test database, for the scripts that drive Chromium
-(`bench/annotate_page.py`, `docs/screenshots.py`). Import it after `django.setup()`."""
+"""The site served by a live server thread, for the scripts that drive Chromium
+(`bench/annotate_page.py`, `docs/screenshots.py`). Import it after `harness.django_setup()`,
+and serve inside `harness.test_database()`."""
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection, connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 
+# A Playwright cookie; Playwright names its shape only in a private module.
+if TYPE_CHECKING:
+    from playwright._impl._api_structures import SetCookieParam as Cookie
+else:
+    Cookie = dict
+
 CHROMIUM = os.environ.get("CLAIMSCOPE_CHROMIUM", "/usr/bin/chromium")
-
-
-@contextmanager
-def test_database() -> Iterator[None]:
-    """A fresh test database on the server DATABASE_URL names (else SQLite), dropped after."""
-    settings.DEBUG = False  # no query log
-    settings.API_THROTTLE_RATE = ""
-    # Static files straight from the app folders, as in development (no collectstatic step).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 @contextmanager
@@ -53,7 +42,7 @@ def live_server() -> Iterator[str]:
         server.terminate()
 
 
-def session_cookie(user: AbstractBaseUser, base_url: str) -> dict:
+def session_cookie(user: User, base_url: str) -> Cookie:
     """A signed-in browser session for `user`, as a Playwright cookie. Call it before
     Playwright's event loop runs: Django refuses database calls inside it."""
     client = Client()

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 # bench/api.py sets up Django on import and holds the loader and the timing helpers.
-from api import SENTENCES, Case, LoadedArticle, expect, getter, publisher_name, run
+from api import SENTENCES, Case, expect, getter, publisher_name, run
+from corpus import LoadedArticle
 from rest_framework.test import APIClient
 
 from claims.models import Tag

@@ -7,13 +7,12 @@ table in tests/test_ingest_segment.py; then times each on the same cases repeate
 """
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import project_on_path
+
+project_on_path()
 
 import blingfire  # noqa: E402
 import pysbd  # noqa: E402
@@ -159,7 +158,8 @@ def score(segmenter: Segmenter, cases: list[tuple[str, list[str]]]) -> list[str]
 def clinic_blocks(size: int) -> list[str]:
     """The case texts repeated in order until they add up to `size` characters."""
     texts = [normalise_text(text) for _, text, _ in SEGMENT_CASES]
-    blocks, total = [], 0
+    blocks: list[str] = []
+    total = 0
     while total < size:
         block = texts[len(blocks) % len(texts)]
         blocks.append(block)

@@ -8,35 +8,30 @@ Playwright. The PNGs land in docs/ and README.md shows them.
 Usage: `make screenshots`. CLAIMSCOPE_CHROMIUM names another Chromium binary.
 """
 
-import os
 import sys
-import warnings
 from io import StringIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
-os.environ.setdefault("SECRET_KEY", "screenshots-only-secret")
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+# The bench scripts' start-up and live server, imported as they import each other.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-import django  # noqa: E402
+from harness import ROOT, django_setup, test_database
 
-django.setup()
+django_setup(secret_key="screenshots-only-secret")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
+from live_site import CHROMIUM, Cookie, live_server, session_cookie  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.live_site import CHROMIUM, live_server, session_cookie, test_database  # noqa: E402
 from claims.models import Article, Assignment  # noqa: E402
 
 OUT = ROOT / "docs"
 VIEWPORT = {"width": 1400, "height": 900}
 
 
-def photograph(base_url: str, cookies: dict[str, dict], article_id: int, adjudicate_id: int):
+def photograph(base_url: str, cookies: dict[str, Cookie], article_id: int, adjudicate_id: int):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         reviewer = _context(browser, cookies["reviewer"])
@@ -60,7 +55,7 @@ def photograph(base_url: str, cookies: dict[str, dict], article_id: int, adjudic
         print(f"saved docs/{name}")
 
 
-def _context(browser, cookie: dict):
+def _context(browser, cookie: Cookie):
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     context.add_cookies([cookie])
     return context
@@ -78,11 +73,13 @@ def main() -> None:
             .first()
         )
         # The article the demo leaves for the editor to adjudicate.
-        adjudicate = Assignment.objects.filter(done_at__isnull=False).first().article
+        adjudicate = Assignment.objects.filter(done_at__isnull=False).first()
+        if article is None or adjudicate is None:
+            raise RuntimeError("load_demo made no annotated article or no finished review.")
         users = get_user_model().objects.in_bulk(["reviewer", "editor"], field_name="username")
         with live_server() as base_url:
             cookies = {name: session_cookie(user, base_url) for name, user in users.items()}
-            photograph(base_url, cookies, article.pk, adjudicate.pk)
+            photograph(base_url, cookies, article.pk, adjudicate.article_id)
 
 
 if __name__ == "__main__":
