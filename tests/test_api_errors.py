@@ -3,14 +3,7 @@
 from rest_framework.exceptions import ErrorDetail
 
 from claims.api.errors import rejected_response
-from claims.services.errors import (
-    BatchRejected,
-    Conflict,
-    Forbidden,
-    Rejected,
-    Stale,
-    TooLarge,
-)
+from claims.services.errors import BatchRejected, Conflict, Forbidden, Rejected, Stale, TooLarge
 
 
 def test_a_refusal_is_a_400_naming_its_field_with_its_code():

@@ -11,14 +11,7 @@ from rest_framework.exceptions import APIException, ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from claims.services.errors import (
-    BatchRejected,
-    Conflict,
-    Forbidden,
-    Rejected,
-    Stale,
-    TooLarge,
-)
+from claims.services.errors import BatchRejected, Conflict, Forbidden, Rejected, Stale, TooLarge
 
 # The refusals answered as {"detail": message}, by status.
 _DETAIL_STATUS = (
