@@ -5,6 +5,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from claims.exports.cells import spreadsheet_row
+
 
 class W3CAnnotationRenderer(JSONRenderer):
     """Chosen by `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` or
@@ -18,7 +20,8 @@ class W3CAnnotationRenderer(JSONRenderer):
 
 
 class TagCountsCSVRenderer(BaseRenderer):
-    """`stats/tags/?format=csv`: one header row (the group_by columns, then the counts)."""
+    """`stats/tags/?format=csv`: one header row (the group_by columns, then the counts), with
+    text a spreadsheet would run as a formula started with a '."""
 
     media_type = "text/csv"
     format = "csv"
@@ -33,11 +36,11 @@ class TagCountsCSVRenderer(BaseRenderer):
         writer = csv.writer(out, lineterminator="\r\n")
         if "detail" in data:
             writer.writerow(["detail"])
-            writer.writerow([str(data["detail"])])
+            writer.writerow(spreadsheet_row([str(data["detail"])]))
             return out.getvalue().encode()
         writer.writerow(columns)
         for row in data["results"]:
-            writer.writerow([row.get(column, "") for column in columns])
+            writer.writerow(spreadsheet_row(row.get(column, "") for column in columns))
         return out.getvalue().encode()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from itertools import batched
 from typing import Any
 
+from claims.exports.cells import spreadsheet_row
 from claims.exports.rows import (
     ANNOTATION_COLUMNS,
     CHUNK_SIZE,
@@ -38,13 +39,14 @@ def csv_row(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def write(*, source: ExportSource) -> Iterator[str]:
     """The header, then the rows a chunk at a time through one reused buffer. The csv
-    module quotes fields holding commas, quotes or line breaks (RFC 4180); no BOM."""
+    module quotes fields holding commas, quotes or line breaks (RFC 4180); no BOM. Text a
+    spreadsheet would run as a formula starts with a ' (`spreadsheet_text`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     yield _drained(buffer)
     for chunk in batched(annotation_rows(source.annotations, columns=CSV_COLUMNS), CHUNK_SIZE):
-        writer.writerows(csv_row(row) for row in chunk)
+        writer.writerows(spreadsheet_row(csv_row(row)) for row in chunk)
         yield _drained(buffer)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from claims.exports.cells import spreadsheet_row
 from claims.models import Annotation
 from claims.prices import PriceQuote, extract_prices
 
@@ -30,14 +31,17 @@ COLUMNS = (
 def price_csv(annotations: QuerySet[Annotation]) -> Iterator[str]:
     """The header, then the rows of the price claims among `annotations`, a chunk at a time
     through one reused buffer. The csv module quotes fields holding commas, quotes or line
-    breaks (RFC 4180)."""
+    breaks (RFC 4180); text a spreadsheet would run as a formula starts with a '. The amounts
+    are unsigned digits, so escaping never touches them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     yield _drained(buffer)
     rows = price_claims(annotations).iterator(chunk_size=CHUNK_SIZE)
     for chunk in batched(rows, CHUNK_SIZE):
-        writer.writerows(row for annotation in chunk for row in price_rows(annotation))
+        writer.writerows(
+            spreadsheet_row(row) for annotation in chunk for row in price_rows(annotation)
+        )
         yield _drained(buffer)
 
 

@@ -11,6 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from claims.exports.cells import spreadsheet_text
 from claims.models import Annotation
 from claims.reports import contents
 from claims.review.agreement import Agreement, TagAgreement
@@ -71,11 +72,11 @@ def _table_sheet(
     label: str,
 ) -> None:
     _layout(sheet, widths=[32])
-    sheet.append([label, *(tag.name for tag in table.tags), "All tags", "Articles"])
+    _append(sheet, [label, *(tag.name for tag in table.tags), "All tags", "Articles"])
     for row in table.rows:
-        sheet.append([_text(sheet, row.label), *row.counts, row.annotations, row.articles])
+        _append(sheet, [row.label, *row.counts, row.annotations, row.articles])
     totals = [total.annotations for total in table.totals]
-    sheet.append(["Total", *totals, report.summary.annotations, report.summary.articles])
+    _append(sheet, ["Total", *totals, report.summary.annotations, report.summary.articles])
 
 
 def _layout(sheet: WriteOnlyWorksheet, *, widths: list[int]) -> None:
@@ -89,26 +90,28 @@ def _layout(sheet: WriteOnlyWorksheet, *, widths: list[int]) -> None:
 def _most_flagged_sheet(sheet: WriteOnlyWorksheet, report: contents.CorpusReport) -> None:
     tags = [total.tag for total in report.tags]
     _layout(sheet, widths=[10, 40, 28])
-    sheet.append(
-        ["Article ID", "Article", "Publisher", *(t.name for t in tags), "All tags", "Reviewers"]
+    _append(
+        sheet,
+        ["Article ID", "Article", "Publisher", *(t.name for t in tags), "All tags", "Reviewers"],
     )
     for row in report.most_flagged:
         article = row.article
-        sheet.append(
+        _append(
+            sheet,
             [
                 article.pk,
-                _text(sheet, article.title),
-                _text(sheet, article.publisher),
+                article.title,
+                article.publisher,
                 *row.counts,
                 row.annotations,
                 row.reviewers,
-            ]
+            ],
         )
 
 
 def _annotations_sheet(sheet: WriteOnlyWorksheet, annotations: QuerySet[Annotation]) -> None:
     _layout(sheet, widths=[10, 32, 24, 8, 8, 60, 18, 40, 14, 20])
-    sheet.append(list(ANNOTATION_COLUMNS))
+    _append(sheet, list(ANNOTATION_COLUMNS))
     rows = annotations.values_list(
         "article_id",
         "article__title",
@@ -133,20 +136,21 @@ def _annotations_sheet(sheet: WriteOnlyWorksheet, annotations: QuerySet[Annotati
         author,
         created,
     ) in rows.iterator(chunk_size=2_000):
-        sheet.append(
+        _append(
+            sheet,
             [
                 article_id,
-                _text(sheet, title),
-                _text(sheet, publisher),
+                title,
+                publisher,
                 start,
                 end,
-                _text(sheet, quote),
-                _text(sheet, tag),
-                _text(sheet, note),
-                _text(sheet, author),
+                quote,
+                tag,
+                note,
+                author,
                 # Excel has no time zones: the column header says UTC.
                 created.astimezone(UTC).replace(tzinfo=None),
-            ]
+            ],
         )
 
 
@@ -154,23 +158,23 @@ def _agreement_sheet(sheet: WriteOnlyWorksheet, agreement: Agreement) -> None:
     """Per tag and over all tags, the figures as numbers (an undefined one left empty), then
     what was counted."""
     _layout(sheet, widths=[28, 12, 18, 18, 14, 20])
-    sheet.append(list(AGREEMENT_COLUMNS))
+    _append(sheet, list(AGREEMENT_COLUMNS))
     rows = [*agreement.tags, *([agreement.overall] if agreement.overall else [])]
     for row in rows:
-        sheet.append(_agreement_row(sheet, row))
-    sheet.append([])
-    sheet.append(["Counted", "Per sentence: does this reviewer give this sentence this tag?"])
+        _append(sheet, _agreement_row(sheet, row))
+    _append(sheet, [])
+    _append(sheet, ["Counted", "Per sentence: does this reviewer give this sentence this tag?"])
     if agreement.overall:
         pooled = f"The “{agreement.overall.tag_name}” row counts each sentence once per tag."
-        sheet.append(["", pooled])
-    sheet.append(["Articles with two or more reviewers", agreement.articles])
-    sheet.append(["Sentences in them", agreement.sentences])
-    sheet.append(["Reviewers", _text(sheet, ", ".join(agreement.coders))])
+        _append(sheet, ["", pooled])
+    _append(sheet, ["Articles with two or more reviewers", agreement.articles])
+    _append(sheet, ["Sentences in them", agreement.sentences])
+    _append(sheet, ["Reviewers", ", ".join(agreement.coders)])
 
 
 def _agreement_row(sheet: WriteOnlyWorksheet, row: TagAgreement) -> list:
     return [
-        _text(sheet, row.tag_name),
+        row.tag_name,
         row.units,
         row.positive,
         _number(sheet, row.percent_agreement, "0.0%"),
@@ -185,9 +189,15 @@ def _number(sheet: WriteOnlyWorksheet, value: float | None, number_format: str) 
     return cell
 
 
+def _append(sheet: WriteOnlyWorksheet, values: list) -> None:
+    """A row whose text, headers and tag names included, goes in as text cells."""
+    sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
+
+
 def _text(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    """A cell that is always text: article text starting with "=" must not become a formula
-    when the file is opened, and characters XML cannot hold are dropped."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    """A cell that is always text: openpyxl would write a str starting with "=" as a formula,
+    and a leading ' keeps the text inert if the sheet is saved again as CSV. Characters XML
+    cannot hold are dropped first."""
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(ILLEGAL_CHARACTERS_RE.sub("", value)))
     cell.data_type = "s"
     return cell
