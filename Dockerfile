@@ -24,4 +24,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
 USER claimscope
 EXPOSE 8000
-CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "-c", "annotator/gunicorn.conf.py", "annotator.wsgi:application"]

@@ -30,6 +30,11 @@ class Article(models.Model):
     text_length = models.PositiveIntegerField(
         default=0, editable=False, help_text="len(text) in code points, kept for span checks."
     )
+    replaced_bytes = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Damaged bytes of a UTF-8 upload that became U+FFFD (�) in the text.",
+    )
     content_sha256 = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)

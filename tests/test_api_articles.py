@@ -146,6 +146,19 @@ def test_it_decodes_an_uploaded_windows_1252_text_file(api_for, reviewer):
     response = upload(api_for(reviewer), "zurich.txt", text.encode("cp1252"))
     assert response.status_code == 201
     assert response.json()["text"] == text.strip()
+    assert response.json()["replaced_bytes"] == 0
+
+
+def test_it_replaces_the_damaged_bytes_of_a_utf8_file_and_says_how_many(api_for, reviewer):
+    text = "Our clinic’s “life-changing” cord blood infusion costs €8,500 – it’s all-inclusive.\n"
+    damaged = text.encode("utf-8").replace("€".encode(), b"\xe2\x82")
+    response = upload(api_for(reviewer), "infusion.txt", damaged)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["replaced_bytes"] == 2
+    assert body["text"] == text.strip().replace("€", "\ufffd")
+    assert Article.objects.get().replaced_bytes == 2
+    assert api_for(reviewer).get(article_url(body["id"])).json()["replaced_bytes"] == 2
 
 
 def test_it_creates_an_article_from_pasted_text_sent_as_json(api_for, reviewer):

@@ -51,6 +51,21 @@ def test_it_keeps_the_original_bytes_and_metadata(make_article, reviewer):
         assert stored.read().decode("utf-8").startswith("Is stem cell therapy safe?")
 
 
+def test_it_stores_how_many_damaged_bytes_of_a_utf8_upload_it_replaced(reviewer):
+    text = "Our clinic’s “regenerative” protocol costs €3,900 – it’s worth every cent.\n"
+    data = text.encode("utf-8").replace(b"costs", b"co\xffsts")
+    article = article_ingest(upload=Upload(data=data, filename="protocol.txt"), user=reviewer)
+    article.refresh_from_db()
+    assert article.replaced_bytes == 1
+    assert article.text == text.strip().replace("costs", "co\ufffdsts")
+    for sentence in article.sentences.all():
+        assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_it_stores_no_damaged_bytes_for_a_clean_upload(make_article):
+    assert make_article().replaced_bytes == 0
+
+
 def test_it_takes_the_title_from_the_first_heading_when_none_is_given(make_article):
     article = make_article(text="# Cure your knees\n\nOur therapy is proven.\n", filename="a.md")
     assert article.title == "Cure your knees"

@@ -56,9 +56,14 @@ class ArticleDetailSerializer(ArticleSerializer):
     text = serializers.CharField(
         read_only=True, help_text="The canonical text; every offset is a code point into it."
     )
+    replaced_bytes = serializers.IntegerField(
+        read_only=True,
+        help_text="Damaged bytes of a UTF-8 upload, replaced with U+FFFD (�) in `text`; "
+        "0 when the file decoded cleanly.",
+    )
 
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "text"]
+        fields = [*ArticleSerializer.Meta.fields, "replaced_bytes", "text"]
         read_only_fields = fields
 
 

@@ -1,9 +1,11 @@
 """Bytes of a text file (HTML, Markdown, plain text) to a string, whatever its encoding.
 
 Order of evidence: a byte-order mark, then UTF-8 (which almost never decodes by accident),
-then a charset the document declares, then Windows-1252 for mostly-Latin text, and only then
-charset-normalizer's statistical guess, which is unreliable on short Western texts (it reads
-a Windows-1252 paragraph with curly quotes as a Baltic or Icelandic code page).
+then UTF-8 with a few damaged bytes (decoded with U+FFFD for them, and counted so the uploader
+can be told), then a charset the document declares, then Windows-1252 for mostly-Latin text,
+and only then charset-normalizer's statistical guess, which is unreliable on short Western
+texts (it reads a Windows-1252 paragraph with curly quotes as a Baltic or Icelandic code page,
+and damaged UTF-8 as a DOS code page).
 """
 
 import codecs
@@ -27,6 +29,14 @@ _MAX_CONTROL_SHARE = 0.01
 # Windows-1252 is taken only for text that is mostly ASCII, as Western European prose is;
 # Cyrillic or Greek in a single-byte code page would decode to a majority of accented junk.
 _MAX_NON_ASCII_SHARE_FOR_CP1252 = 0.2
+# Text in a legacy code page forms a valid UTF-8 multi-byte sequence only by accident: a page of
+# Shift-JIS, GBK, Big5, EUC-KR or TIS-620 has about one for every three invalid sequences (a
+# single sentence at worst one for one), one of Windows-125x none. UTF-8 with a few damaged
+# bytes has dozens of valid sequences for each invalid one.
+_MIN_VALID_PER_INVALID_UTF8_SEQUENCE = 3
+# What "surrogateescape" turns each byte that is not valid UTF-8 into.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def decode_text(data: bytes, *, declared: str = "") -> str:
@@ -48,10 +58,14 @@ def _decode(data: bytes, *, declared: str) -> str:
     utf16 = _bomless_utf16(data)
     if utf16:
         return _strict(data, utf16)
-    for encoding in ("utf-8", declared):
-        decoded = _try(data, encoding)
-        if decoded is not None:
-            return decoded
+    decoded = _try(data, "utf-8")
+    if decoded is not None:
+        return decoded
+    if damaged_utf8_bytes(data):
+        return data.decode("utf-8", errors="replace")
+    decoded = _try(data, declared)
+    if decoded is not None:
+        return decoded
     latin = _try(data, "cp1252")
     if latin is not None and _non_ascii_share(latin) <= _MAX_NON_ASCII_SHARE_FOR_CP1252:
         return latin
@@ -63,6 +77,24 @@ def _decode(data: bytes, *, declared: str) -> str:
             "recognised. Save it as UTF-8 and upload it again.",
         )
     return str(best)
+
+
+def damaged_utf8_bytes(data: bytes) -> int:
+    """How many bytes of text that is UTF-8 apart from them decode_text replaces with U+FFFD;
+    0 for valid UTF-8, for UTF-16 or -32, and for text in another encoding altogether."""
+    if data.startswith(tuple(bom for bom, _ in _BOMS)) or _bomless_utf16(data):
+        return 0
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    damaged_bytes = len(_ESCAPED_BYTE.findall(escaped))
+    if not damaged_bytes:
+        return 0
+    # "replace" puts one U+FFFD for each invalid sequence: a cut-off "’" is two bytes, one mark.
+    replaced = data.decode("utf-8", errors="replace")
+    invalid_sequences = replaced.count("\ufffd") - escaped.count("\ufffd")
+    valid_sequences = len(_NON_ASCII.findall(escaped)) - damaged_bytes
+    if valid_sequences < _MIN_VALID_PER_INVALID_UTF8_SEQUENCE * invalid_sequences:
+        return 0
+    return damaged_bytes
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -12,6 +12,10 @@ class IngestError(ValueError):
     ENCRYPTED_PDF = "encrypted_pdf"
     INVALID_DOCX = "invalid_docx"
     UNDECODABLE = "undecodable"
+    # Over one of the bounds in claims.ingest.limits (unpacked size, pages, characters...).
+    OVER_LIMIT = "over_limit"
+    # Reading it ran out of the memory the worker is allowed (see annotator/gunicorn.conf.py).
+    OUT_OF_MEMORY = "out_of_memory"
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

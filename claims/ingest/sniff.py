@@ -7,6 +7,7 @@ and a name that promises a PDF or a DOCX the content does not deliver gets its o
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from claims.ingest.decode import decode_text
@@ -116,8 +117,16 @@ def _sniff_zip(data: bytes) -> MediaType:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            # Only its start: a member's size is not to be trusted before the DOCX checks.
+            mimetype = _member_start(archive, "mimetype") if "mimetype" in names else b""
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise IngestError(
             IngestError.INVALID_DOCX,
             f"This file looks like a zip archive (as DOCX files are) but is damaged: {error}.",
@@ -131,6 +140,11 @@ def _sniff_zip(data: bytes) -> MediaType:
     if "ppt/presentation.xml" in names:
         raise _unsupported("a PowerPoint presentation")
     raise _unsupported("a zip archive with no Word document inside")
+
+
+def _member_start(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as member:
+        return member.read(100)
 
 
 def _sniff_text(text: str, extension: str) -> MediaType:

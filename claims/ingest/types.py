@@ -56,3 +56,5 @@ class ParsedDocument:
     sentences: list[SentenceSpan] = field(default_factory=list)
     title: str = ""
     language: str = ""
+    # Bytes of a UTF-8 file that were damaged and became U+FFFD in `text`.
+    replaced_bytes: int = 0

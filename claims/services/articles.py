@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
+from claims.ingest.limits import limits_from_settings
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
 from claims.models import Article, Sentence
@@ -78,7 +79,9 @@ def article_ingest(
     if len(upload.data) > settings.MAX_UPLOAD_BYTES:
         raise _too_large(len(upload.data), field=upload.field)
     try:
-        parsed = parse_document(upload.data, filename=upload.filename)
+        parsed = parse_document(
+            upload.data, filename=upload.filename, limits=limits_from_settings()
+        )
     except IngestError as error:
         raise Rejected(upload.field, error.message, error.code) from None
     sha256 = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
@@ -124,6 +127,7 @@ def _article_create(
         original_size=len(upload.data),
         text=parsed.text,
         text_length=len(parsed.text),
+        replaced_bytes=parsed.replaced_bytes,
         content_sha256=sha256,
         language=parsed.language[:16],
         created_by=user if user is not None and user.is_authenticated else None,

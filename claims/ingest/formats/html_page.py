@@ -14,6 +14,7 @@ import lxml.html
 import trafilatura
 
 from claims.ingest.decode import decode_text
+from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits, over_limit
 from claims.ingest.normalise import normalise_text
 from claims.ingest.types import Block, BlockKind, Extracted
 
@@ -27,13 +28,16 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w:.-]+)""", re.I
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROW_SEPARATOR = " | "
 _SITE_NAME_TAIL = re.compile(r"\s+[|·•–—-]\s+")
+_RESOURCE_LIMIT = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT  # "Excessive depth in document"
+_MAX_DEPTH = 256  # libxml2's nesting limit while huge_tree is off
 
 
-def extract_html(data: bytes) -> Extracted:
+def extract_html(data: bytes, *, limits: IngestLimits = DEFAULT_LIMITS) -> Extracted:
     text = decode_text(data, declared=_declared_charset(data))
     tree = _parse(text)
     if tree is None:
         return Extracted(blocks=[])
+    _check_size(tree, limits)
     title, language = _title(tree), tree.get("lang", "")
     for node in tree.xpath(_NEVER_CONTENT):
         if node.getparent() is not None:
@@ -72,10 +76,36 @@ def _declared_charset(data: bytes) -> str:
 
 def _parse(text: str) -> lxml.html.HtmlElement | None:
     text = _XML_DECLARATION.sub("", text, count=1)
+    # libxml2 (without huge_tree, which stays off) stops at 256 levels of nesting and drops
+    # the rest of the page; that is refused below rather than stored as a truncated article.
+    parser = lxml.html.HTMLParser()  # one per page: a parser keeps the last page's errors
     try:
-        return lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return None  # nothing parseable: no readable text
+    if any(_too_deep(error) for error in parser.error_log):
+        raise over_limit(
+            f"This page nests its elements more than {_MAX_DEPTH} levels deep, further than "
+            "the HTML reader follows, so part of it would be lost. Save the article on its own "
+            "(for example as PDF) and upload that."
+        )
+    return tree
+
+
+def _too_deep(error: lxml.etree._LogEntry) -> bool:
+    return error.type == _RESOURCE_LIMIT and "depth" in error.message
+
+
+def _check_size(tree: lxml.html.HtmlElement, limits: IngestLimits) -> None:
+    """Content extraction takes about 0.1 ms per element, so a page of a million empty
+    elements (8 MB) would hold a worker for a minute and 2 GB; count them first."""
+    elements = int(tree.xpath("count(//*)"))
+    if elements > limits.max_html_elements:
+        raise over_limit(
+            f"This page has {elements:,} HTML elements; Claimscope reads pages of up to "
+            f"{limits.max_html_elements:,}. Save the article on its own (for example as PDF) "
+            "and upload that."
+        )
 
 
 def _captions_as_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:

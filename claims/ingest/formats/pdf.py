@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from claims.ingest.errors import IngestError
+from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits, over_limit, too_much_text
 from claims.ingest.types import Block, BlockKind, Extracted
 
 # PDFium is not thread-safe; a threaded server must not run two documents at once.
@@ -56,11 +57,11 @@ class _Line:
         return self.top - self.bottom
 
 
-def extract_pdf(data: bytes) -> Extracted:
+def extract_pdf(data: bytes, *, limits: IngestLimits = DEFAULT_LIMITS) -> Extracted:
     with _PDFIUM_LOCK:
         document = _open(data)
         try:
-            pages = [_page_lines(document[index]) for index in range(len(document))]
+            pages = _document_pages(document, limits)
             title = _title(document)
         finally:
             document.close()
@@ -97,19 +98,42 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         ) from None
 
 
-def _page_lines(page: pdfium.PdfPage) -> list[_Line]:
+def _document_pages(document: pdfium.PdfDocument, limits: IngestLimits) -> list[list[_Line]]:
+    """Every page's lines, refusing a document past the page or character limit before
+    reading more of it (a small PDF can draw the same text object millions of times)."""
+    if len(document) > limits.max_pdf_pages:
+        raise over_limit(
+            f"This PDF has {len(document):,} pages; Claimscope reads at most "
+            f"{limits.max_pdf_pages:,} from one upload. Split it, or upload the pages that "
+            "hold the article."
+        )
+    pages, chars_left = [], limits.max_text_chars
+    for index in range(len(document)):
+        lines, chars = _page_lines(document[index], chars_left=chars_left, limits=limits)
+        pages.append(lines)
+        chars_left -= chars
+    return pages
+
+
+def _page_lines(
+    page: pdfium.PdfPage, *, chars_left: int, limits: IngestLimits
+) -> tuple[list[_Line], int]:
     """The page's text lines in content order, each with its box and text size.
 
     PDFium ends every line it finds with a generated CRLF, so the page text is split there;
     the geometry comes from the first and last characters of each line, which is one call
     per line rather than one search of the page per line. A line PDFium joined to the next
     at a hyphenation mark (U+FFFE) is cut there again, so each part keeps its own position.
+    Also returns how many characters the page holds, refusing it past `chars_left`.
     """
     textpage = page.get_textpage()
     try:
+        chars = max(textpage.count_chars(), 0)  # -1 when PDFium could not count
+        if chars > chars_left:
+            raise too_much_text(limits)
         text = textpage.get_text_range()
         if not _indices_match(textpage, text):
-            return _page_lines_by_box(textpage)
+            return _page_lines_by_box(textpage), chars
         lines = []
         for piece in _LINE_PIECE.finditer(text):
             raw = piece.group()
@@ -117,7 +141,7 @@ def _page_lines(page: pdfium.PdfPage) -> list[_Line]:
             last = piece.start() + len(raw.rstrip()) - 1
             if last >= first:
                 lines.append(_line_between(textpage, raw.strip(), first, last))
-        return lines
+        return lines, chars
     finally:
         textpage.close()
         page.close()

@@ -6,7 +6,6 @@ text: paragraphs inside content controls (<w:sdt>, as on Word's cover pages) and
 inserted words of tracked changes (<w:ins>), which can reverse a claim's meaning.
 """
 
-import io
 import zipfile
 from collections.abc import Iterator
 
@@ -16,7 +15,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml.etree import XMLSyntaxError, _Element
 
+from claims.ingest.archive import unpacked_package
 from claims.ingest.errors import IngestError
+from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from claims.ingest.types import Block, BlockKind, Extracted
 
 _ROW_SEPARATOR = " | "
@@ -40,8 +41,8 @@ _TEXT, _TAB, _BREAK, _RETURN, _HYPHEN = (
 _RUN_PIECES = {_TEXT: None, _TAB: "\t", _BREAK: " ", _RETURN: " ", _HYPHEN: "-"}
 
 
-def extract_docx(data: bytes) -> Extracted:
-    document = _open(data)
+def extract_docx(data: bytes, *, limits: IngestLimits = DEFAULT_LIMITS) -> Extracted:
+    document = _open(data, limits)
     body = document.element.find(qn("w:body"))
     if document.element.tag != qn("w:document") or body is None:
         raise _invalid()
@@ -53,9 +54,12 @@ def extract_docx(data: bytes) -> Extracted:
     )
 
 
-def _open(data: bytes) -> Document:
+def _open(data: bytes, limits: IngestLimits) -> Document:
     try:
-        return docx.Document(io.BytesIO(data))
+        # python-docx reads the parts itself: it gets them already inflated and counted.
+        return docx.Document(unpacked_package(data, limits=limits))
+    except IngestError:
+        raise  # over a limit (IngestError is a ValueError too)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError):
         raise _invalid() from None
 
