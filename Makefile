@@ -22,6 +22,8 @@ bench: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/review.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/export.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/annotate_page.py
+	@# The load test needs PostgreSQL: gunicorn workers sharing one database.
+	if [ -n "$${DATABASE_URL:-}" ]; then SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/load.py; fi
 	$(PY) bench/segmenters.py
 
 screenshots: $(VENV)/.installed-dev chromium
