@@ -463,3 +463,16 @@ def test_callers_without_a_role_get_nothing(request, api_for, ritas, persona, ex
 
     assert {r.status_code for r in responses} == {expected}
     assert stored_state() == before
+
+
+def test_it_takes_marking_done_as_json_only_so_a_form_field_cannot_reopen_a_review(
+    api_for, reviewer, ritas
+):
+    client = api_for(reviewer)
+    client.patch(detail(ritas.pk), {"done": True}, format="json")
+
+    # In a form body a missing boolean reads as false: refused, not taken as "reopen".
+    response = client.patch(detail(ritas.pk), {"note": "unrelated"}, format="multipart")
+
+    assert response.status_code == 415
+    assert Assignment.objects.get(pk=ritas.pk).done_at is not None

@@ -398,3 +398,30 @@ def test_it_refuses_tag_deletion_by_reviewers(api_for, reviewer):
 
 def test_it_answers_404_when_deleting_an_unknown_tag(api_for, editor):
     assert api_for(editor).delete(tag_url("fake-news")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code_point"),
+    [
+        ("name", "Miracle\x1b[31m language", "U+001B"),
+        ("name", "Miracle \u202elanguage", "U+202E"),
+        ("name", "Miracle \u2066language", "U+2066"),
+        ("definition", "Words that promise\x07 a cure.", "U+0007"),
+    ],
+)
+def test_it_refuses_control_and_bidi_override_characters_in_tags(
+    api_for, editor, field, value, code_point
+):
+    response = api_for(editor).post(TAGS, {**MIRACLE_TAG, field: value}, format="json")
+
+    assert response.status_code == 400
+    assert code_point in response.json()[field][0]
+    assert "miracle-language" not in vocabulary()
+
+
+def test_a_definition_may_run_over_several_lines(api_for, editor):
+    definition = "Words that promise a cure.\nFor example: miracle, breakthrough."
+    response = api_for(editor).post(TAGS, {**MIRACLE_TAG, "definition": definition}, format="json")
+
+    assert response.status_code == 201
+    assert Tag.objects.get(slug="miracle-language").definition == definition

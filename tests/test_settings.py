@@ -47,3 +47,42 @@ def test_it_defaults_to_sqlite_under_var_and_ten_megabytes():
     limit, name = result.stdout.strip().split(" ", 1)
     assert limit == "10"
     assert name.endswith("var/claimscope.sqlite3")
+
+
+def _printed(expression: str, **env: str) -> str:
+    result = _settings_value(expression, SECRET_KEY="x", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_it_sets_the_tls_proxy_settings_only_when_told():
+    tls = (
+        "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS"
+    )
+    assert _printed(tls) == "None False 0"
+    behind_proxy = {"SECURE_PROXY_SSL_HEADER": "1", "SECURE_SSL_REDIRECT": "1"}
+    assert _printed(tls, **behind_proxy, SECURE_HSTS_SECONDS="31536000") == (
+        "('HTTP_X_FORWARDED_PROTO', 'https') True 31536000"
+    )
+
+
+def test_it_shares_the_cache_through_redis_when_given_a_url():
+    cache = "s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION')"
+    assert _printed(cache, REDIS_URL="redis://cache.internal:6379/1") == (
+        "django.core.cache.backends.redis.RedisCache redis://cache.internal:6379/1"
+    )
+    assert _printed(cache, REDIS_URL="") == "django.core.cache.backends.locmem.LocMemCache None"
+
+
+def test_it_prints_mails_unless_given_an_smtp_url():
+    mailer = "s.MAILERS['default']"
+    assert _printed(mailer, EMAIL_URL="") == (
+        "{'BACKEND': 'django.core.mail.backends.console.EmailBackend'}"
+    )
+    assert _printed(mailer, EMAIL_URL="smtps://mailer%40example.org:p%40ss@smtp.example.org") == (
+        "{'BACKEND': 'django.core.mail.backends.smtp.EmailBackend', 'OPTIONS': "
+        "{'host': 'smtp.example.org', 'port': 465, 'username': 'mailer@example.org', "
+        "'password': 'p@ss', 'use_tls': False, 'use_ssl': True}}"
+    )
+    wrong = _settings_value(mailer, SECRET_KEY="x", EMAIL_URL="http://mail.example.org")
+    assert "EMAIL_URL must start with smtp:// or smtps://" in wrong.stderr

@@ -1,16 +1,19 @@
 """Every refusal turned into its JSON body in one place: the services' Rejected (by kind),
-DRF's own errors, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE (which Django would answer with
-an HTML 400)."""
+DRF's own errors, a body over DATA_UPLOAD_MAX_MEMORY_SIZE (which Django would answer with an
+HTML 400), and the server's own failures, which API clients get as JSON too."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException, ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from claims.middleware import current_request_id
 from claims.services.errors import BatchRejected, Conflict, Forbidden, Rejected, Stale, TooLarge
 
 # The refusals answered as {"detail": message}, by status.
@@ -54,3 +57,17 @@ def rejected_response(error: Rejected) -> Response:
 def field_errors(error: Rejected) -> dict[str, list[ErrorDetail]]:
     """A refusal in DRF's validation-error shape: {field: [message]}, the message's code kept."""
     return {error.field: [ErrorDetail(error.message, code=error.code)]}
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: JSON under /api/, naming the request id that the log lines of the
+    failure carry; the HTML error page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    request_id = current_request_id()
+    body = {
+        "detail": f"The server failed to answer this request; quote {request_id} to report it.",
+        "code": "server_error",
+        "request_id": request_id,
+    }
+    return JsonResponse(body, status=500)

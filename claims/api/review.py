@@ -6,6 +6,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -132,6 +133,9 @@ class AssignmentDetailView(GenericAPIView):
 
     roles = {"GET": EVERY_ROLE, "PATCH": EVERY_ROLE, "DELETE": EDITORS}
     serializer_class = AssignmentSerializer
+    # JSON only: in a form body a missing boolean reads as false, so any unrelated field
+    # would reopen a finished review.
+    parser_classes = [JSONParser]
 
     @extend_schema(operation_id="assignments_retrieve")
     def get(self, request: Request, assignment_id: int) -> Response:

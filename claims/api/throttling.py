@@ -1,9 +1,13 @@
-"""Request-rate limit per API token (or per signed-in user, or per address)."""
+"""Request-rate limits: per API token (or signed-in user, or address), and on wrong tokens per
+address. Counters live in the cache, which REDIS_URL shares across workers and servers."""
 
 import hashlib
 
 from django.conf import settings
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -25,3 +29,52 @@ class PerTokenThrottle(SimpleRateThrottle):
         else:
             ident = f"addr:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class FailedAuthenticationThrottle(SimpleRateThrottle):
+    """Counts requests whose API token was wrong, per address (`API_AUTH_FAILURE_RATE`)."""
+
+    scope = "auth-failure"
+    num_requests: int  # set from the rate, as SimpleRateThrottle does
+    duration: int
+
+    def get_rate(self) -> str | None:
+        return settings.API_AUTH_FAILURE_RATE or None
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def exceeded(self, request: Request) -> bool:
+        """Whether the address is over its rate of failures, without counting this request."""
+        if self.rate is None:
+            return False
+        self.key = self.get_cache_key(request, None)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return len(self.history) >= self.num_requests
+
+    def record(self, request: Request) -> None:
+        if self.rate is not None:
+            self.exceeded(request)  # reads the history as it is now
+            self.throttle_success()
+
+
+class ThrottledTokenAuthentication(TokenAuthentication):
+    """Token authentication whose wrong guesses are rate-limited per address: once an address
+    has sent API_AUTH_FAILURE_RATE wrong tokens, its requests get 429 until the window passes,
+    so a key cannot be guessed at the server's full speed. (DRF's throttles run only after
+    authentication succeeds, so they never see these requests.)"""
+
+    def authenticate(self, request: Request):
+        if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("token "):
+            return None  # no token: the next authentication class decides
+        failures = FailedAuthenticationThrottle()
+        if failures.exceeded(request):
+            raise Throttled(failures.wait())
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            failures.record(request)
+            raise

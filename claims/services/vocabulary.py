@@ -55,9 +55,18 @@ def _tag_save(tag: Tag, changes: dict[str, Any], *, create: bool) -> Tag:
     return tag
 
 
+# Control characters (ANSI escapes start with one) and the bidirectional overrides and
+# isolates, which can make a tag's name display as different text from what it holds.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A definition may run over several lines.
+_UNPRINTABLE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _tag_check(tag: Tag) -> None:
     if not tag.name.strip():
         raise Rejected("name", "The name cannot be blank.")
+    _printable_check("name", tag.name, _UNPRINTABLE)
+    _printable_check("definition", tag.definition, _UNPRINTABLE_IN_TEXT)
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", tag.colour or ""):
         raise Rejected("colour", f"“{tag.colour}” is not a colour like #c0392b.")
     if tag.shortcut and not re.fullmatch(r"[1-9]", tag.shortcut):
@@ -68,6 +77,18 @@ def _tag_check(tag: Tag) -> None:
     taken = tag.shortcut and others.filter(shortcut=tag.shortcut).first()
     if taken:
         raise Rejected("shortcut", f"Shortcut {tag.shortcut} already belongs to “{taken.name}”.")
+
+
+def _printable_check(field: str, value: str, unprintable: re.Pattern[str]) -> None:
+    found = unprintable.search(value or "")
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise Rejected(
+            field,
+            f"The {field} holds an invisible control character ({code}) at position "
+            f"{found.start()}; remove it.",
+            code="unprintable",
+        )
 
 
 def tag_retire(*, tag: Tag) -> bool:
