@@ -10,7 +10,8 @@ with SIGKILL once.
 
 Prints the requests and their statuses per kind ("error": no HTTP answer, e.g. the worker
 died mid-request), p50/p95/p99 per kind over all of them, throughput, and the consistency
-check that must hold: annotation rows written == 201 answers == "created" history events.
+check that must hold: annotation rows written == "created" history events, and no 201 without
+its row (a create whose answer was lost may have stored one the client never heard of).
 Exits 1 when it does not. Requires PostgreSQL.
 
 Usage: `make bench`, or
@@ -346,20 +347,19 @@ def report(samples: list[Sample], *, seconds: float) -> None:
 
 
 def consistency(samples: list[Sample]) -> bool:
-    """Print rows == 201s == created events, and whether it holds."""
+    """Print whether every row has its event and every 201 its row. A create whose answer was
+    lost (its worker killed after the commit) may have stored a row the client never heard of:
+    rows may exceed the 201s by at most the creates that got no answer or a 5xx."""
     rows = Annotation.objects.count()
     created = sum(1 for s in samples if s.kind == "create" and s.status == "201")
     events = Event.objects.filter(kind=Event.Kind.CREATED).count()
-    holds = rows == created == events
+    unsure = sum(1 for s in samples if s.kind == "create" and s.status[0] in "5e")
+    holds = rows == events and created <= rows <= created + unsure
     print(
-        f"consistency: annotation rows {rows:,} == 201 answers {created:,} == created events "
-        f"{events:,}: {'holds' if holds else 'DOES NOT HOLD'}"
+        f"consistency: annotation rows {rows:,} == created events {events:,}; "
+        f"201 answers {created:,} <= rows <= 201s + creates with no answer or a 5xx "
+        f"({created + unsure:,}): {'holds' if holds else 'DOES NOT HOLD'}"
     )
-    if not holds:
-        unsure = sum(1 for s in samples if s.kind == "create" and s.status[0] in "5e")
-        print(
-            f"  creates without an answer or with a 5xx (outcome unknown to the client): {unsure}"
-        )
     return holds
 
 
