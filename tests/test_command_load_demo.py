@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import RequestFactory
 
@@ -87,3 +88,11 @@ def test_it_leaves_one_article_with_both_reviews_done_and_disagreements_to_adjud
     # Made through the services, once: the history has every step and no repeat.
     kinds = Counter(Event.objects.filter(article=article).values_list("kind", flat=True))
     assert kinds == {"created": 10, "assigned": 2, "review_done": 2}
+
+
+def test_the_demo_editor_sees_the_failed_sign_ins_in_the_admin_site(client, capsys):
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="editor"))
+
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+    assert client.get("/admin/axes/accesslog/").status_code == 200

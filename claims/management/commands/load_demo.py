@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence
@@ -140,8 +141,14 @@ def _demo_user(username: str, role: str) -> tuple[str, str] | None:
     user = User.objects.create_user(username=username, password=password, is_staff=role == EDITOR)
     user.groups.add(Group.objects.get(name=role))
     if role == EDITOR:
-        # So the demo editor can also manage the vocabulary in the admin site.
-        user.user_permissions.set(Permission.objects.filter(content_type__app_label="claims"))
+        # So the demo editor can also manage the vocabulary in the admin site, and see the
+        # failed sign-ins and lockouts recorded there.
+        user.user_permissions.set(
+            Permission.objects.filter(
+                Q(content_type__app_label="claims")
+                | Q(content_type__app_label="axes", codename__startswith="view_")
+            )
+        )
     return username, password
 
 
