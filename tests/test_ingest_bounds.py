@@ -3,7 +3,6 @@ PDFs with too many pages or too much text, HTML nested too deep or with too many
 
 import io
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -16,9 +15,10 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from claims.ingest.errors import IngestError
-from claims.ingest.limits import MB, IngestLimits, limits_from_settings
+from claims.ingest.limits import DEFAULT_LIMITS, MB, IngestLimits
 from claims.ingest.pipeline import parse_document
 from claims.models import Article, Sentence
+from claims.services.articles import ingest_limits
 from tests.test_api_articles import upload
 
 WORD_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -172,7 +172,6 @@ def refuse_in_subprocess(tmp_path: Path, data: bytes) -> dict:
         text=True,
         timeout=60,
         cwd=Path(__file__).parent.parent,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "annotator.settings"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout)
@@ -184,7 +183,7 @@ def test_it_refuses_a_docx_bomb_within_a_memory_ceiling_it_would_otherwise_excee
     assert len(bomb) < 3 * MB
     outcome = refuse_in_subprocess(tmp_path, bomb)
     assert outcome["code"] == IngestError.OVER_LIMIT
-    unpacked = limits_from_settings().max_unpacked_bytes // MB
+    unpacked = DEFAULT_LIMITS.max_unpacked_bytes // MB
     assert outcome["message"] == (
         "Its part word/document.xml unpacks to 2,048 MB; the most Claimscope unpacks from "
         f"one upload is {unpacked:,} MB."
@@ -312,5 +311,5 @@ def test_it_refuses_text_longer_than_the_character_limit():
 
 def test_the_limits_follow_the_settings(settings):
     settings.MAX_UNPACKED_MB, settings.MAX_PDF_PAGES = 7, 3
-    limits = limits_from_settings()
+    limits = ingest_limits()
     assert (limits.max_unpacked_bytes, limits.max_pdf_pages) == (7 * MB, 3)

@@ -2,13 +2,11 @@
 
 A file under the upload limit can still unpack or render to far more than that (a 5 MB DOCX
 holding 4 GB of XML), so every extractor is handed these bounds and refuses, with a message
-naming the bound, before it builds anything larger.
+naming the bound, before it builds anything larger. The service that stores articles reads
+the deployment's bounds from the settings; the pipeline itself knows only these defaults.
 """
 
 from dataclasses import dataclass
-
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from claims.ingest.errors import IngestError
 
@@ -25,21 +23,6 @@ class IngestLimits:
 
 
 DEFAULT_LIMITS = IngestLimits()
-
-
-def limits_from_settings() -> IngestLimits:
-    """The limits the deployment set (annotator/settings.py), or the defaults outside Django."""
-    try:
-        settings.MAX_UNPACKED_MB  # noqa: B018 (loads the settings module if not yet loaded)
-    except ImproperlyConfigured:
-        return DEFAULT_LIMITS
-    return IngestLimits(
-        max_unpacked_bytes=settings.MAX_UNPACKED_MB * MB,
-        max_compression_ratio=settings.MAX_COMPRESSION_RATIO,
-        max_pdf_pages=settings.MAX_PDF_PAGES,
-        max_text_chars=settings.MAX_TEXT_CHARS,
-        max_html_elements=settings.MAX_HTML_ELEMENTS,
-    )
 
 
 def over_limit(message: str) -> IngestError:

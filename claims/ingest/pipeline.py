@@ -3,7 +3,7 @@
 from claims.ingest.decode import damaged_utf8_bytes
 from claims.ingest.errors import IngestError
 from claims.ingest.extract import extract
-from claims.ingest.limits import IngestLimits, limits_from_settings, too_much_text
+from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits, too_much_text
 from claims.ingest.normalise import normalise_blocks
 from claims.ingest.segment import segment_blocks
 from claims.ingest.sniff import sniff_media_type
@@ -15,15 +15,12 @@ _DECODED_MEDIA_TYPES = {MediaType.HTML, MediaType.MARKDOWN, MediaType.TEXT}
 
 
 def parse_document(
-    data: bytes, *, filename: str = "", limits: IngestLimits | None = None
+    data: bytes, *, filename: str = "", limits: IngestLimits = DEFAULT_LIMITS
 ) -> ParsedDocument:
     """Turn uploaded bytes into canonical text and sentences, or raise IngestError.
-
-    `limits` bound what reading may cost; by default they come from the settings.
-    """
+    `limits` bound what reading may cost."""
     if not data.strip():
         raise IngestError(IngestError.EMPTY, "The file is empty.")
-    limits = limits if limits is not None else limits_from_settings()
     media_type = sniff_media_type(data, filename=filename)
     try:
         return _parsed(data, media_type, limits)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
-from claims.ingest.limits import limits_from_settings
+from claims.ingest.limits import MB, IngestLimits
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
 from claims.models import Article, Sentence
@@ -65,6 +65,17 @@ def _too_large(size: int | None, *, field: str = "file") -> TooLarge:
     return TooLarge(field, f"The file is {what}; the limit is {settings.MAX_UPLOAD_MB} MB.")
 
 
+def ingest_limits() -> IngestLimits:
+    """What reading one upload may cost, as the deployment set it (annotator/settings.py)."""
+    return IngestLimits(
+        max_unpacked_bytes=settings.MAX_UNPACKED_MB * MB,
+        max_compression_ratio=settings.MAX_COMPRESSION_RATIO,
+        max_pdf_pages=settings.MAX_PDF_PAGES,
+        max_text_chars=settings.MAX_TEXT_CHARS,
+        max_html_elements=settings.MAX_HTML_ELEMENTS,
+    )
+
+
 def article_ingest(
     *,
     upload: Upload,
@@ -79,9 +90,7 @@ def article_ingest(
     if len(upload.data) > settings.MAX_UPLOAD_BYTES:
         raise _too_large(len(upload.data), field=upload.field)
     try:
-        parsed = parse_document(
-            upload.data, filename=upload.filename, limits=limits_from_settings()
-        )
+        parsed = parse_document(upload.data, filename=upload.filename, limits=ingest_limits())
     except IngestError as error:
         raise Rejected(upload.field, error.message, error.code) from None
     sha256 = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
