@@ -196,16 +196,21 @@ class _DraftContext:
                 )
             for index in (first, last):
                 if (article.pk, index) not in self.sentence_spans:
-                    count = Sentence.objects.filter(article=article).count()
-                    raise Rejected(
-                        "sentences",
-                        f"Article {article.pk} has no sentence {index}: its {count} sentences "
-                        f"are numbered 0 to {count - 1}.",
-                        code="out_of_range",
-                    )
+                    raise no_such_sentence("sentences", article=article, index=index)
             spans = self.sentence_spans
             return spans[article.pk, first][0], spans[article.pk, last][1]
         return _checked_offsets(draft.start, draft.end, text=article.text)
+
+
+def no_such_sentence(field: str, *, article: Article, index: int) -> Rejected:
+    """The refusal of a sentence number the article does not have, naming the ones it has."""
+    count = Sentence.objects.filter(article=article).count()
+    return Rejected(
+        field,
+        f"Article {article.pk} has no sentence {index}: its {count} sentences are "
+        f"numbered 0 to {count - 1}.",
+        code="out_of_range",
+    )
 
 
 def _checked_offsets(start: int | None, end: int | None, *, text: str) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import REVIEWER, Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 from claims.review.selectors import adjudication_grid, sentences_under_reviews
-from claims.services.annotations import NOTE_MAX_CHARS, annotation_for_span
+from claims.services.annotations import NOTE_MAX_CHARS, annotation_for_span, no_such_sentence
 from claims.services.errors import Conflict, Forbidden, Rejected
 from claims.services.events import events_record
 
@@ -127,15 +127,16 @@ def decisions_accept_unanimous(*, article: Article, editor: User) -> list[Decisi
     fixed number of queries however many there are."""
     with transaction.atomic():
         _article_locked(article)
+        grid = adjudication_grid(article=article)
         chosen = [
             (row, proposal.tag)
-            for row in adjudication_grid(article=article).rows
+            for row in grid.rows
             for proposal in row.proposals
             if proposal.unanimous and proposal.accepted is None
         ]
         if not chosen:
             return []
-        tags = Tag.objects.in_bulk({slug for _, slug in chosen}, field_name="slug")
+        tags = grid.tags
         # The grid's rows are the sentences: no need to read them again.
         spans = [
             (Sentence(index=row.index, start=row.start, end=row.end, text=row.text), tags[slug])
@@ -205,13 +206,7 @@ def _article_locked(article: Article) -> Article:
 def _sentence_checked(article: Article, index: int) -> Sentence:
     span = Sentence.objects.filter(article=article, index=index).first()
     if span is None:
-        count = Sentence.objects.filter(article=article).count()
-        raise Rejected(
-            "sentence",
-            f"Article {article.pk} has no sentence {index}: its {count} sentences are "
-            f"numbered 0 to {count - 1}.",
-            code="out_of_range",
-        )
+        raise no_such_sentence("sentence", article=article, index=index)
     return span
 
 
