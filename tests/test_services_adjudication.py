@@ -328,10 +328,10 @@ def test_it_accepts_unanimous_tags_in_a_fixed_number_of_queries(
 ):
     article = agreed_article(make_article, [reviewer, other_reviewer], sentences)
 
-    # The savepoint, the article's lock, the grid (six), the tags, then in bulk: the
-    # decisions, the final annotations already there, the reviewers' notes, the new final
-    # annotations, the events; and the savepoint's release.
-    with django_assert_num_queries(15):
+    # The savepoint, the article's lock, the grid (six, the tags among them), then in bulk:
+    # the decisions, the final annotations already there, the reviewers' notes, the new
+    # final annotations, the events; and the savepoint's release.
+    with django_assert_num_queries(14):
         accepted = decisions_accept_unanimous(article=article, editor=editor)
 
     assert len(accepted) == sentences

@@ -119,6 +119,7 @@ class Grid:
 
     coders: list[str]
     rows: list[GridRow]
+    tags: dict[str, Tag]  # the vocabulary by slug, as the rows were built from it
 
     @property
     def pending(self) -> int:
@@ -157,7 +158,7 @@ def adjudication_grid(*, article: Article) -> Grid:
         _grid_row(sentence, coders=coders, votes=votes, decisions=decisions, tags=tags)
         for sentence in sentences.only("index", "start", "end", "text")
     ]
-    return Grid(coders=coders, rows=rows)
+    return Grid(coders=coders, rows=rows, tags=tags)
 
 
 def _sentence_votes(article: Article) -> dict[tuple[int, str], set[str]]:
