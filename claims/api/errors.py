@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import status
-from rest_framework.exceptions import APIException, ErrorDetail
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
@@ -24,18 +24,13 @@ _DETAIL_STATUS = (
 )
 
 
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        exc = TooLarge("non_field_errors", f"The request body is larger than {limit:.0f} MB.")
     if isinstance(exc, Rejected):
         set_rollback()  # as DRF does for its own errors, under ATOMIC_REQUESTS
         return rejected_response(exc)
-    if isinstance(exc, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
-        exc = PayloadTooLarge(f"The request body is larger than {limit:.0f} MB.")
     return exception_handler(exc, context)
 
 
