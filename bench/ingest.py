@@ -3,6 +3,11 @@
 Runs against the database named by DATABASE_URL (SQLite when unset), in a throwaway test
 database so nothing is left behind.  Usage: `make bench` or `python bench/ingest.py`.
 Targets on a 2-core machine with PostgreSQL: 100 KB < 0.5 s, 1 MB < 3 s.
+
+Also prints how far the formats agree on the messy pages of tests/test_ingest_formats_agree.py
+(sentences that come out exactly as a reviewer expects, per rendering), and what the
+near-duplicate check costs: the look-up of a 1 MB upload in the fingerprint index, and the
+refusal of the same page in another format.
 """
 
 import io
@@ -18,8 +23,15 @@ django_setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from claims.ingest.fingerprints import fingerprints  # noqa: E402
 from claims.ingest.pipeline import parse_document  # noqa: E402
-from claims.services.articles import Upload, article_ingest  # noqa: E402
+from claims.services.articles import (  # noqa: E402
+    NearDuplicateError,
+    Upload,
+    article_ingest,
+    near_duplicate_of,
+)
+from tests.test_ingest_formats_agree import agreement  # noqa: E402
 
 DEMO = ROOT / "claims" / "demo" / "articles"
 SIZES = {"100 KB": 100_000, "1 MB": 1_000_000}
@@ -129,8 +141,37 @@ def measure(fmt: str, label: str, data: bytes) -> str:
     )
 
 
+def print_agreement() -> None:
+    shares = agreement()
+    print("formats agree (tests/test_ingest_formats_agree.py pages, exact sentences):")
+    for rendering, (matched, total) in shares.items():
+        print(f"  {rendering:<14} {matched:>4}/{total:<4} {matched / total:>7.1%}")
+    matched = sum(m for m, _ in shares.values())
+    total = sum(t for _, t in shares.values())
+    print(f"  {'all':<14} {matched:>4}/{total:<4} {matched / total:>7.1%}")
+
+
+def measure_near_duplicate(doc) -> None:
+    """Store the 1 MB page as text, then look up and upload its Markdown rendering."""
+    stored = article_ingest(upload=Upload(data=as_text(doc), filename="bench.txt"), user=None)
+    markdown = as_markdown(doc)
+    hashes = fingerprints(s.text for s in parse_document(markdown, filename="b.md").sentences)
+    started = time.perf_counter()
+    match = near_duplicate_of(hashes)
+    looked_up = time.perf_counter() - started
+    share = f"{match[1]:.1%} of article {match[0].pk}" if match else "none"
+    print(f"near-duplicate look-up, {len(hashes):,} fingerprints: {looked_up:.3f} s ({share})")
+    started = time.perf_counter()
+    try:
+        article_ingest(upload=Upload(data=markdown, filename="bench.md"), user=None)
+    except NearDuplicateError:
+        print(f"md 1 MB refused as a near-duplicate in {time.perf_counter() - started:.3f} s")
+    stored.delete()
+
+
 def main() -> None:
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="claimscope-bench-"))
+    print_agreement()
     with test_database():
         print(
             f"database: {connection.vendor}; whole ingest = extract + segment + store, "
@@ -141,6 +182,7 @@ def main() -> None:
             doc = sections(size)
             for fmt, render in FORMATS.items():
                 print(measure(fmt, label, render(doc)), flush=True)
+        measure_near_duplicate(doc)
 
 
 if __name__ == "__main__":

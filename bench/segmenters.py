@@ -2,8 +2,11 @@
 
 Usage: `python bench/segmenters.py [--show-misses]`. Scores pysbd, blingfire, our rules with
 and without blingfire for the ambiguous gaps, and the production `sentence_bounds`, on the
-table in tests/test_ingest_segment.py; then times each on the same cases repeated to ~1 MB
-(pysbd on a 100 KB slice, since a full megabyte takes it minutes).
+table in tests/test_ingest_segment.py and the held-out cases below; scores them on the
+reference entries of tests/test_ingest_references.py (each entry one sentence), where the
+production column runs the pipeline's reference-list step first, as uploads do; then times
+each on the same cases repeated to ~1 MB (pysbd on a 100 KB slice, since a full megabyte
+takes it minutes).
 """
 
 import argparse
@@ -18,8 +21,11 @@ import blingfire  # noqa: E402
 import pysbd  # noqa: E402
 
 from claims.ingest import segment  # noqa: E402
+from claims.ingest.lists import blocks_with_list_items, list_item_text  # noqa: E402
 from claims.ingest.normalise import normalise_blocks, normalise_text  # noqa: E402
+from claims.ingest.references import blocks_with_references  # noqa: E402
 from claims.ingest.types import Block, BlockKind  # noqa: E402
+from tests.test_ingest_references import ENTRY_CASES  # noqa: E402
 from tests.test_ingest_segment import SEGMENT_CASES  # noqa: E402
 
 Segmenter = Callable[[str], list[str]]
@@ -150,6 +156,22 @@ SEGMENTERS: dict[str, Segmenter] = {
 }
 
 
+def reference_list_entries(text: str) -> list[str]:
+    """What an upload gives for the entry: under a References heading, after the list and
+    reference-list steps of the pipeline."""
+    blocks = [Block(BlockKind.HEADING, "References"), Block(BlockKind.LIST_ITEM, text)]
+    blocks = blocks_with_references(blocks_with_list_items(normalise_blocks(blocks)))
+    return [span.text for span in segment.segment_blocks(blocks)[1][1:]]
+
+
+def reference_cases() -> list[tuple[str, list[str]]]:
+    """The entries with their list marker already off, as the segmenters alone would get them."""
+    return [
+        (list_item_text(normalise_text(text)) or text, expected)
+        for _, text, expected in ENTRY_CASES
+    ]
+
+
 def score(segmenter: Segmenter, cases: list[tuple[str, list[str]]]) -> list[str]:
     """The texts of the cases the segmenter does not split exactly as expected."""
     return [text for text, expected in cases if segmenter(normalise_text(text)) != expected]
@@ -193,16 +215,20 @@ def main() -> None:
     big = clinic_blocks(MEGABYTE)
     small = clinic_blocks(PYSBD_SLICE)
     print(f"speed on {len(segment.BLOCK_SEPARATOR.join(big)):,} characters of repeated cases")
-    print(f"{'segmenter':<32} {'table':>9} {'held out':>9} {'sentences/s':>12}")
+    references = reference_cases()
+    print(f"{'segmenter':<32} {'table':>9} {'held out':>9} {'refs':>7} {'sentences/s':>12}")
     for name, segmenter in SEGMENTERS.items():
         table_misses = score(segmenter, table)
         held_misses = score(segmenter, HELD_OUT_CASES)
+        production = "production" in name
+        reference_misses = score(reference_list_entries if production else segmenter, references)
         rate, _ = sentences_per_second(segmenter, small if "pysbd" in name else big)
         table_column = f"{len(table) - len(table_misses)}/{len(table)}"
         held_column = f"{len(HELD_OUT_CASES) - len(held_misses)}/{len(HELD_OUT_CASES)}"
-        print(f"{name:<32} {table_column:>9} {held_column:>9} {rate:>12,.0f}")
+        refs_column = f"{len(references) - len(reference_misses)}/{len(references)}"
+        print(f"{name:<32} {table_column:>9} {held_column:>9} {refs_column:>7} {rate:>12,.0f}")
         if args.show_misses:
-            for text in table_misses + held_misses:
+            for text in table_misses + held_misses + reference_misses:
                 print(f"    missed: {text}")
 
     normalised, total, count = time_segment_blocks(big)

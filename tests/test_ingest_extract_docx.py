@@ -298,5 +298,5 @@ def test_it_parses_a_clinic_page_end_to_end():
         (BlockKind.LIST_ITEM, "A 52-year-old woman was symptom-free after 4 infusions."),
         (BlockKind.TABLE_ROW, "Knee | $1,500"),
         (BlockKind.TABLE_ROW, "Spine | $10,000"),
-        (BlockKind.PARAGRAPH, "Lee KH, Park J. World J Clin Cases. 2021;9(23):6798-6803."),
+        (BlockKind.REFERENCE, "Lee KH, Park J. World J Clin Cases. 2021;9(23):6798-6803."),
     ]

@@ -147,3 +147,96 @@ def test_a_saved_clinic_page_becomes_sentences_a_reviewer_would_accept():
     )
     for sentence in parsed.sentences:
         assert parsed.text[sentence.start : sentence.end] == sentence.text
+
+
+def _page(article: str) -> bytes:
+    filler = (
+        "<p>Our regenerative therapy targets the root cause of joint pain in weeks, and "
+        "more than 4,000 patients from 40 countries have chosen our clinic since 2012.</p>"
+        "<p>A 52-year-old woman from Ohio was completely pain-free after 4 infusions and "
+        "went back to running within two months of her first visit to us.</p>"
+    )
+    return (
+        "<!doctype html><html><body><nav><a href='/'>Home</a></nav><main><article>"
+        f"<h1>Stem cells for knees</h1>{filler}{article}{filler}</article></main>"
+        "<footer>© Clinic</footer></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("markup", "byline"),
+    [
+        ('<p class="byline">By Dr. Ana Morales, Medical Advisor</p>', "By Dr. Ana Morales, "
+         "Medical Advisor"),
+        ('<div class="author-box"><p>Written by Dr. Sam Okoro, MD</p></div>', "Written by Dr. "
+         "Sam Okoro, MD"),
+        ('<p class="author-bio">Medical Advisor, Renewa Clinic doctor</p>', "Medical Advisor, "
+         "Renewa Clinic doctor"),
+        ('<p class="post-meta">Reviewed by Dr. Ana Morales</p>', "Reviewed by Dr. Ana Morales"),
+        ('<div id="author"><p>Dr. Lina Ferreira, Medical Director</p></div>', "Dr. Lina "
+         "Ferreira, Medical Director"),
+    ],
+    ids=["byline_class", "author_box", "author_bio", "meta_reviewer", "author_id"],
+)  # fmt: skip
+def test_it_keeps_bylines_that_trafilatura_drops_by_their_class(markup, byline):
+    texts = [block.text for block in extract_html(_page(markup)).blocks]
+    assert byline in texts
+
+
+def test_it_keeps_a_closing_byline_after_the_references():
+    page = _page(
+        "<h2>References</h2><ol><li>Lee KH. Knees. World J Clin Cases. 2021;9:1-9.</li></ol>"
+        '<div class="author"><p>Dr. Lina Ferreira</p>'
+        '<p class="author-title">Medical Advisor, Renewa Clinic doctor</p></div>'
+    )
+    parsed = parse_document(page, filename="page.html")
+    kinds = {s.text: s.kind for s in parsed.sentences}
+    assert kinds["Dr. Lina Ferreira"] == BlockKind.PARAGRAPH
+    assert kinds["Medical Advisor, Renewa Clinic doctor"] == BlockKind.PARAGRAPH
+    assert kinds["Lee KH. Knees. World J Clin Cases. 2021;9:1-9."] == BlockKind.REFERENCE
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="post-meta"><a href="/tag/knees">Knees</a> <a href="/tag/hips">Hips</a></div>',
+        '<div class="comment-author">Posted by Bob: great clinic!</div>',
+        '<div class="author-box">' + "<p>Dr. Lee writes about regeneration. </p>" * 20 + "</div>",
+    ],
+    ids=["tag_links", "comment_author", "long_author_box"],
+)
+def test_it_still_drops_metadata_comments_and_long_author_boxes(markup):
+    texts = " ".join(block.text for block in extract_html(_page(markup)).blocks)
+    assert "Knees Hips" not in texts
+    assert "great clinic" not in texts
+    assert "writes about regeneration" not in texts
+
+
+def test_table_rows_keep_their_empty_cells_in_place():
+    page = _page(
+        "<table><tr><th>Package</th><th>Price</th><th>Notes</th></tr>"
+        "<tr><td>Starter</td><td>$49</td><td></td></tr>"
+        "<tr><td>Knee</td><td></td><td>ask us</td></tr>"
+        "<tr><td></td><td> </td><td></td></tr></table>"
+    )
+    assert _texts(extract_html(page).blocks, BlockKind.TABLE_ROW) == [
+        "Package | Price | Notes",
+        "Starter | $49 | ",
+        "Knee |  | ask us",
+    ]
+    parsed = parse_document(page, filename="page.html")
+    assert [s.text for s in parsed.sentences if s.kind == BlockKind.TABLE_ROW] == [
+        "Package | Price | Notes",
+        "Starter | $49 |",
+        "Knee | | ask us",
+    ]
+
+
+def test_paragraphs_with_typed_bullets_become_list_items_without_the_bullet():
+    page = _page("<p>• No surgery</p><p>• No downtime</p><p>✅ Natural</p>")
+    items = [
+        s.text
+        for s in parse_document(page, filename="page.html").sentences
+        if s.kind == BlockKind.LIST_ITEM
+    ]
+    assert items == ["No surgery", "No downtime", "✅ Natural"]

@@ -79,3 +79,20 @@ def test_it_reads_setext_headings():
         Block(H, "Prices"),
         Block(P, "From $1,500."),
     ]
+
+
+def test_lines_of_a_paragraph_that_open_with_a_marker_are_list_items():
+    blocks = markdown_blocks("Benefits:\n✅ No downtime\n✅ No surgery\n\n👉 Book today\n")
+    assert blocks == [
+        Block(P, "Benefits:"),
+        Block(LI, "✅ No downtime"),
+        Block(LI, "✅ No surgery"),
+        Block(P, "👉 Book today"),  # a one-line paragraph: the pipeline makes it an item
+    ]
+
+
+def test_table_rows_keep_their_empty_cells_in_place():
+    blocks = markdown_blocks(
+        "| Package | Price | Notes |\n|---|---|---|\n| Starter | £49 | |\n| | | |\n"
+    )
+    assert blocks == [Block(ROW, "Package | Price | Notes"), Block(ROW, "Starter | £49 | ")]

@@ -441,5 +441,101 @@ def test_it_parses_a_clinic_brochure_end_to_end():
         (BlockKind.PARAGRAPH, "Our treatment has no side effects."),
         (BlockKind.PARAGRAPH, "Prices range from $1,500 (2 injections) to $10,000."),
         (BlockKind.PARAGRAPH, "A 52-year-old woman was symptom-free after 4 infusions."),
-        (BlockKind.PARAGRAPH, "Lee KH, Park J. World J Clin Cases. 2021;9(23):6798-6803."),
+        (BlockKind.REFERENCE, "Lee KH, Park J. World J Clin Cases. 2021;9(23):6798-6803."),
+    ]
+
+
+def test_a_reference_wrapped_before_its_doi_stays_one_entry():
+    data = pdf_from(
+        [
+            (760, "References", HEADING_SIZE),
+            *lines(
+                "Silva R, Mendes T. Infusions after long illness. Stem Cell Rev Rep.",
+                "2021 Mar 3;10(5):1012.",
+                "doi.org/10.5555/scrr.2021.1005",
+                top=736,
+            ),
+            *lines(
+                "Lee KH, Park J. Knees. World J Clin Cases. 2021;9(23):6798-6803.",
+                top=736 - 4 * PITCH,
+            ),
+        ]
+    )
+
+    parsed = parse_document(data, filename="brochure.pdf")
+
+    assert [(s.kind, s.text) for s in parsed.sentences] == [
+        (BlockKind.HEADING, "References"),
+        (
+            BlockKind.REFERENCE,
+            "Silva R, Mendes T. Infusions after long illness. Stem Cell Rev Rep. 2021 Mar "
+            "3;10(5):1012. doi.org/10.5555/scrr.2021.1005",
+        ),
+        (BlockKind.REFERENCE, "Lee KH, Park J. Knees. World J Clin Cases. 2021;9(23):6798-6803."),
+    ]
+
+
+def test_a_heading_wrapped_over_two_lines_stays_one_heading():
+    heading_pitch = HEADING_SIZE * 1.4  # wider than the body text's paragraph gap
+    data = pdf_from(
+        [
+            *lines(
+                "How much does regenerative knee therapy cost",
+                "at our partner clinic in Panama City?",
+                top=760,
+                pitch=heading_pitch,
+                size=HEADING_SIZE,
+            ),
+            *lines("Prices range from $1,500 (2 injections) to $10,000.", top=710),
+            *lines("Payment plans start at $99 per month for every patient.", top=690),
+        ]
+    )
+
+    assert extract_pdf(data).blocks[0] == Block(
+        BlockKind.HEADING,
+        "How much does regenerative knee therapy cost at our partner clinic in Panama City?",
+    )
+
+
+def test_a_reference_list_set_larger_than_the_body_is_no_heading():
+    large = 13
+    body = lines(
+        "Our clinic has treated more than 2,000 patients with knee arthritis since 2015,",
+        "and every one of them received injections of their own cells on the same day.",
+        "A 52-year-old woman was symptom-free after 4 infusions and went back to hiking",
+        "with her grandchildren, and she has not needed any painkillers since that day.",
+        top=760,
+    )
+    references = lines(
+        "Lee KH, Park J, Kim S. Intra-articular cell injection for knee cartilage:",
+        "a case report. World J Clin Cases. 2021 Aug 16;9(23):6798-6803.",
+        top=680,
+        pitch=large * 1.4,
+        size=large,
+    )
+
+    parsed = parse_document(pdf_from(body + references), filename="brochure.pdf")
+
+    assert parsed.sentences[-1].kind == BlockKind.REFERENCE
+    assert parsed.sentences[-1].text == (
+        "Lee KH, Park J, Kim S. Intra-articular cell injection for knee cartilage: a case "
+        "report. World J Clin Cases. 2021 Aug 16;9(23):6798-6803."
+    )
+    assert not any(s.kind == BlockKind.HEADING for s in parsed.sentences)
+
+
+def test_list_items_lose_the_bullets_and_numbers_the_pdf_drew():
+    body = STYLES["BodyText"]
+    data = pdf_from_story(
+        ListFlowable([Paragraph("No surgery and no hospital stay.", body)], bulletType="bullet"),
+        ListFlowable(
+            [Paragraph("Book a free consultation.", body)], bulletType="1", bulletFormat="%s."
+        ),
+    )
+
+    parsed = parse_document(data, filename="brochure.pdf")
+
+    assert [(s.kind, s.text) for s in parsed.sentences] == [
+        (BlockKind.LIST_ITEM, "No surgery and no hospital stay."),
+        (BlockKind.LIST_ITEM, "Book a free consultation."),
     ]

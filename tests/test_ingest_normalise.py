@@ -1,8 +1,12 @@
 """Canonical block text: what normalising keeps, removes and collapses."""
 
+import re
+import string
 import unicodedata
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from claims.ingest.normalise import normalise_blocks, normalise_text
 from claims.ingest.types import Block, BlockKind
@@ -52,6 +56,30 @@ NORMALISE_CASES: list[tuple[str, str, str]] = [
     ("only_whitespace", " \n\t\u00a0", ""),
     ("lone_surrogate_removed", "ok\ud800ay", "okay"),
     ("soft_hyphen_between_letter_and_accent", "e\u00ad\u0301", "é"),
+    # Scraping leftovers: Markdown images and links with no text.
+    ("image_placeholder_alone", "![image]()", ""),
+    (
+        "image_placeholder_before_text",
+        "![faq image]() How long does it last?",
+        "How long does it last?",
+    ),
+    ("image_with_target", "See the lab ![](/img/lab.jpg) today.", "See the lab today."),
+    ("image_glued_between_words", "Learn more![image]()Stem cells", "Learn more Stem cells"),
+    ("empty_link", "Follow us [](https://social.example.com/clinic) now", "Follow us now"),
+    ("two_placeholders", "![a]()![b]() Book now", "Book now"),
+    ("placeholder_inside_alt_text", "![x ![y]() ](z) Done.", "Done."),
+    # ... and what only looks like one stays.
+    (
+        "link_with_text_kept",
+        "[Book now](https://x.example.com)",
+        "[Book now](https://x.example.com)",
+    ),
+    ("numbered_citation_kept", "Pain fell [1](2).", "Pain fell [1](2)."),
+    ("brackets_and_price_kept", "Prices [from] ($1,500)", "Prices [from] ($1,500)"),
+    ("escaped_image_kept", "Write \\![alt]() to show one", "Write \\![alt]() to show one"),
+    ("double_bang_kept", "Wow!![x]()", "Wow!![x]()"),
+    ("target_with_space_kept", "![x](a b)", "![x](a b)"),
+    ("empty_brackets_kept", "adults [] () only", "adults [] () only"),
 ]
 
 
@@ -99,3 +127,14 @@ def test_it_drops_blocks_that_become_empty() -> None:
 
 def test_it_returns_an_empty_list_for_no_blocks() -> None:
     assert normalise_blocks([]) == []
+
+
+# Anything that could be read as a placeholder: "![" ... "](" or "[](".
+_PLACEHOLDER_SHAPE = re.compile(r"!\[[^\[\]]*\]\(|\[\]\(")
+
+
+@given(st.text(alphabet=string.printable + "✅👉…“”’€ ", max_size=80))
+def test_text_with_no_placeholder_only_has_its_whitespace_collapsed(raw: str) -> None:
+    # Nothing but the leftovers is dropped: no other visible character goes.
+    assume(not _PLACEHOLDER_SHAPE.search(raw))
+    assert normalise_text(raw) == " ".join(raw.split())

@@ -33,7 +33,20 @@ def _zip_with(*names: str) -> bytes:
         (b"<div><p>One.</p><p>Two.</p><ul><li>Three</li></ul></div>", "", MediaType.HTML),
         (b"# Knee therapy\n\nIt works.", "knee.md", MediaType.MARKDOWN),
         (b"# Knee therapy\n\nIt **really** works.", "pasted.txt", MediaType.MARKDOWN),
-        (b"Plain words.\nMore words.", "notes.md", MediaType.MARKDOWN),
+        # A .md file with no Markdown in it is the plain text it looks like...
+        (b"Plain words.\nMore words.", "notes.md", MediaType.TEXT),
+        (b"Is it safe?\n- Yes.\n1. Book\nA | B | C", "page.md", MediaType.TEXT),
+        (b"Is it safe?\n![faq image]()\nYes, it is.", "scraped.md", MediaType.TEXT),
+        # ... unless it has one mark of Markdown, or paragraphs wrapped over several lines.
+        (b"Is it safe?\nRead [the study](https://x.example.org).", "page.md", MediaType.MARKDOWN),
+        (b"Is it safe?\n\n> Yes, it is.", "page.md", MediaType.MARKDOWN),
+        (b"Prices\n======\n\nFrom $1,500.", "page.md", MediaType.MARKDOWN),
+        (
+            b"Our cells turn into new cartilage and\nrepair the joint within weeks, so\n"
+            b"you walk again.\n\nThey home in on damage and\nrepair it for good.",
+            "wrapped.md",
+            MediaType.MARKDOWN,
+        ),
         (b"Is it safe?\nYes, it is safe.\n- No side effects.", "pasted.txt", MediaType.TEXT),
         (b"Is it safe?\nYes, it is safe.", "page.html", MediaType.TEXT),
         (b"Price: 5 < 10 and 10 > 5.", "", MediaType.TEXT),

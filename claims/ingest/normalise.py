@@ -1,4 +1,5 @@
-"""Canonical form of block text: NFC, invisible characters removed, whitespace collapsed.
+"""Canonical form of block text: NFC, invisible characters and scraping leftovers removed,
+whitespace collapsed.
 
 Offsets that reviewers' highlights point at are indices into this form, so it must be stable:
 normalising twice gives the same text as normalising once.
@@ -27,6 +28,14 @@ _PICTOGRAPH = (
 )
 _STRAY_ZERO_WIDTH_JOINER = re.compile(f"(?<![{_PICTOGRAPH}\ufe0f])\u200d|\u200d(?![{_PICTOGRAPH}])")
 
+# Leftovers of a page scraped to Markdown: an image ("![faq image]()", "![](/img/a.png)") or a
+# link with no text ("[](https://...)", an icon). Only these exact shapes go: brackets and
+# parentheses that hold anything else are text ("[1](2)", "Prices [from] ($1,500)").
+_SCRAPING_LEFTOVER = re.compile(r"(?<![!\\])(?:!\[[^\[\]\n]{0,300}\]|\[\])\([^()\s]{0,2000}\)")
+# A placeholder whose alt text held another one is whole again once the inner one is gone;
+# real pages do not nest them further than this.
+_LEFTOVER_PASSES = 4
+
 # Python's \s covers tabs, newlines and the Unicode spaces, including the non-breaking ones
 # (U+00A0, U+2007, U+202F), so one rule turns all of them into a single plain space.
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -39,7 +48,20 @@ def normalise_text(text: str) -> str:
     # NFC after the removals: a soft hyphen between a letter and its accent would
     # otherwise keep them from composing, and a second pass would then change the text.
     text = unicodedata.normalize("NFC", text)
+    text = _without_scraping_leftovers(text)
     return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def _without_scraping_leftovers(text: str) -> str:
+    if "](" not in text:
+        return text
+    for _ in range(_LEFTOVER_PASSES):
+        # A space in its place, so that the words around it do not run together.
+        cleaned = _SCRAPING_LEFTOVER.sub(" ", text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
 
 
 def normalise_blocks(blocks: list[Block]) -> list[Block]:

@@ -1,10 +1,13 @@
-"""The ingestion pipeline end to end: bytes -> blocks -> normalised blocks -> sentences."""
+"""The ingestion pipeline end to end: bytes -> blocks -> normalised blocks -> list items and
+reference entries marked -> sentences."""
 
 from claims.ingest.decode import damaged_utf8_bytes
 from claims.ingest.errors import IngestError
 from claims.ingest.extract import extract
 from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits, too_much_text
+from claims.ingest.lists import blocks_with_list_items
 from claims.ingest.normalise import normalise_blocks
+from claims.ingest.references import blocks_with_references
 from claims.ingest.segment import segment_blocks
 from claims.ingest.sniff import sniff_media_type
 from claims.ingest.types import Extracted, MediaType, ParsedDocument
@@ -34,7 +37,7 @@ def parse_document(
 def _parsed(data: bytes, media_type: MediaType, limits: IngestLimits) -> ParsedDocument:
     extracted = extract(data, media_type, limits=limits)
     _check_text_size(extracted, limits)
-    blocks = normalise_blocks(extracted.blocks)
+    blocks = blocks_with_references(blocks_with_list_items(normalise_blocks(extracted.blocks)))
     if not blocks:
         raise IngestError(IngestError.NO_TEXT, "No readable text was found in this document.")
     text, sentences = segment_blocks(blocks)

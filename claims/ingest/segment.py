@@ -1,16 +1,19 @@
 """Split normalised blocks into sentences with code-point offsets into the article text.
 
-Measured with bench/segmenters.py on a 2-core machine: exact splits of the 94 cases in
-tests/test_ingest_segment.py, of 25 held-out cases written after the rules were settled,
-and speed on ~1 MB (about 30,000 sentences) of those cases repeated:
+Measured with bench/segmenters.py on a 2-core machine: exact splits of the 96 cases in
+tests/test_ingest_segment.py, of 25 held-out cases written after the rules were settled, of
+the 41 reference entries of tests/test_ingest_references.py (each one sentence; the chosen
+segmenter reads them after the pipeline's reference-list step, as uploads are read), and
+speed on ~1 MB (about 30,000 sentences) of the table's cases repeated:
 
-    segmenter                     table   held out   sentences/s
-    pysbd 0.3.4                   82/94     20/25         ~7,500
-    blingfire 0.1.8 alone         78/94     19/25       ~110,000
-    our rules, no blingfire       91/94     23/25       ~258,000
-    rules + blingfire (chosen)    94/94     24/25       ~225,000
+    segmenter                     table   held out   refs   sentences/s
+    pysbd 0.3.4                   83/96     20/25    3/41        ~5,300
+    blingfire 0.1.8 alone         79/96     19/25    5/41       ~96,000
+    our rules, no blingfire       93/96     23/25   34/41      ~130,000
+    rules + blingfire (chosen)    96/96     24/25   41/41      ~128,000
 
-`segment_blocks` on that megabyte takes ~0.3 s, normalising included.
+`segment_blocks` on that megabyte takes ~0.45 s, normalising included. (Speeds were taken on
+a machine busy with other work: on an idle one, earlier, they were about twice these.)
 
 pysbd would need ~4 s for such an article and splits inside URLs and after "approx.";
 blingfire alone is fast but both over-splits ("Dr." | "Lee") and misses plain boundaries
@@ -31,9 +34,10 @@ blingfire only about the gaps those rules cannot judge:
    "Ph.D." not on the list) go to blingfire, called once for the block only when needed:
    it splits "Take vitamin D. It helps." but keeps "Maria T. Alvarez".
 
-A block that looks like a reference entry (an author list or a text ending in a citation
-locator) is one sentence whole, since its journal abbreviations ("World J Clin Cases.")
-cannot be told apart from sentence ends by punctuation alone.
+A reference entry is one sentence whole, since its journal abbreviations ("World J Clin
+Cases.") cannot be told apart from sentence ends by punctuation alone: a REFERENCE block
+(claims/ingest/references.py) is cut only where one entry ends and the next begins, and any
+other block shaped like an entry is kept whole.
 """
 
 import re
@@ -42,7 +46,8 @@ from functools import cached_property
 import blingfire
 
 from claims.ingest.normalise import normalise_blocks
-from claims.ingest.types import Block, SentenceSpan
+from claims.ingest.references import entry_bounds, looks_like_reference_entry
+from claims.ingest.types import Block, BlockKind, SentenceSpan
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -63,22 +68,6 @@ _LIST_NUMBER = re.compile(r"\d{1,3}\.")
 _CITATION_LOCATOR_AHEAD = re.compile(r"(?:19|20)\d\d(?: [A-Z][a-z]{2})?(?: \d{1,2})?;\s?\d")
 _TRAILING_LETTERS = re.compile(r"([^\W\d_]+)\.$")
 
-# Reference entries: "Lee KH, Park J, ..." / "Okafor N, et al." / "J. Smith and A. B. Jones,",
-# optionally numbered, with a locator ("2021;9(23):6798", "12 (2020) 44-51") or a DOI.
-_REFERENCE_AUTHORS = re.compile(
-    r"(?:\[?\d{1,3}[.\]] )?"
-    r"(?:[A-Z][\w'’-]+ [A-Z]{1,3}(?:,|\.| et al\.)|(?:[A-Z]\. ?)+[A-Z][\w'’-]+(?:,| and ))"
-)
-_LOCATOR = (
-    r"(?:(?:19|20)\d\d[^;]{0,12};\s?\d+(?:\(\d+\))?(?::\s?[A-Za-z]?\d+)?|\d+ \((?:19|20)\d\d\) \d+)"
-)
-# A locator, a DOI, or a year followed later by a link ("... White Paper. 2022. https://...").
-_REFERENCE_DETAILS = re.compile(
-    rf"{_LOCATOR}|\bdoi(?::|\.org/)\s?10\.|\b(?:19|20)\d\d\b.*\bhttps?://", re.IGNORECASE
-)
-_ENDS_WITH_LOCATOR = re.compile(rf"{_LOCATOR}(?:[-–]\d+)?\.?$")
-_MAX_REFERENCE_LENGTH = 500
-
 
 def segment_blocks(blocks: list[Block]) -> tuple[str, list[SentenceSpan]]:
     """Return the article text (blocks joined by a blank line) and its sentences in order."""
@@ -87,7 +76,12 @@ def segment_blocks(blocks: list[Block]) -> tuple[str, list[SentenceSpan]]:
     spans: list[SentenceSpan] = []
     offset = 0
     for block in blocks:
-        for start, end in sentence_bounds(block.text):
+        bounds = (
+            entry_bounds(block.text)
+            if block.kind == BlockKind.REFERENCE
+            else sentence_bounds(block.text)
+        )
+        for start, end in bounds:
             spans.append(
                 SentenceSpan(
                     index=len(spans),
@@ -110,15 +104,6 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     block = _BlockGaps(text)
     cuts = [cut for cut in candidate_cuts(text) if block.is_boundary(cut)]
     return spans_between_cuts(text, cuts)
-
-
-def looks_like_reference_entry(text: str) -> bool:
-    """True for a bibliography entry, which stays one sentence despite its inner periods."""
-    if len(text) > _MAX_REFERENCE_LENGTH:
-        return False
-    if _REFERENCE_AUTHORS.match(text):
-        return _REFERENCE_DETAILS.search(text) is not None
-    return _ENDS_WITH_LOCATOR.search(text) is not None
 
 
 def candidate_cuts(text: str) -> list[int]:

@@ -2,6 +2,11 @@
 
 The name only breaks ties the content cannot settle (Markdown and plain text look alike),
 and a name that promises a PDF or a DOCX the content does not deliver gets its own error.
+A file named .md is read as Markdown when it has one mark of Markdown that plain text does
+not have (a "# " heading, a link, "**strong**", a fence, a quote, a table rule, a setext
+underline) or when its paragraphs are wrapped over several lines, which only Markdown joins
+again; otherwise it is the plain text it looks like, one block a line (scraped pages saved
+as .md are mostly that). Any other text needs two such marks.
 """
 
 import io
@@ -55,7 +60,8 @@ _HTML_TAG = re.compile(
 )
 _MARKDOWN_SIGNALS = (
     re.compile(r"^#{1,6} \S", re.M),  # ATX heading
-    re.compile(r"\[[^\]\n]+\]\([^)\s]*\)"),  # link
+    # A link with a target; an image with none ("![faq image]()") is a scraping leftover.
+    re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),  # link
     re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"),  # strong emphasis
     re.compile(r"^```", re.M),  # fenced code
     re.compile(r"^> \S", re.M),  # block quote
@@ -153,7 +159,20 @@ def _sniff_text(text: str, extension: str) -> MediaType:
     if _HTML_START.match(sample.encode("utf-8", "replace")) or len(_HTML_TAG.findall(sample)) >= 3:
         return MediaType.HTML
     # A page named .html with no markup in it is read as the plain text it is.
-    if _EXTENSIONS.get(extension) == MediaType.MARKDOWN:
-        return MediaType.MARKDOWN
     signals = sum(1 for signal in _MARKDOWN_SIGNALS if signal.search(sample))
+    if _EXTENSIONS.get(extension) == MediaType.MARKDOWN:
+        markdown = signals >= 1 or _looks_wrapped(sample)
+        return MediaType.MARKDOWN if markdown else MediaType.TEXT
     return MediaType.MARKDOWN if signals >= 2 else MediaType.TEXT
+
+
+# A line that stops mid-sentence, followed by one that goes on in lower case.
+_WRAPPED_LINE = re.compile(r"[^\s.?!:…\"”’)|]\n[ \t]*[a-z]")
+_MIN_WRAPPED_SHARE = 0.1
+
+
+def _looks_wrapped(sample: str) -> bool:
+    """True for text whose paragraphs run over several lines (wrapped at a fixed width)."""
+    lines = sum(1 for line in sample.splitlines() if line.strip())
+    wrapped = len(_WRAPPED_LINE.findall(sample))
+    return wrapped >= 2 and wrapped >= _MIN_WRAPPED_SHARE * lines

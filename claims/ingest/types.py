@@ -11,6 +11,8 @@ class BlockKind(StrEnum):
     TABLE_ROW = "table_row"
     CAPTION = "caption"
     QUOTE = "quote"
+    # An entry of a reference list (claims/ingest/references.py): one sentence per entry.
+    REFERENCE = "reference"
 
 
 class MediaType(StrEnum):

@@ -1,10 +1,12 @@
 """HTML pages: the main content only, as headings, paragraphs, list items, rows and captions.
 
 trafilatura decides what is main content (it drops navigation, footers, cookie banners,
-sidebars and forms by their structure and wording). Two things are done around it: elements
+sidebars and forms by their structure and wording). Three things are done around it: elements
 that are never content are pruned first, so that its fallback extractor cannot return a menu
-as the article, and figure captions, which it discards, are kept as paragraphs and recognised
-again by their text afterwards.
+as the article; figure captions, which it discards, are kept as paragraphs and recognised
+again by their text afterwards; and bylines, which it discards by their class ("byline",
+"author", "meta"), are kept when their text says who wrote, advised on or reviewed the page,
+since reviewers need to know who is making a claim.
 """
 
 import re
@@ -28,6 +30,15 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w:.-]+)""", re.I
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROW_SEPARATOR = " | "
 _SITE_NAME_TAIL = re.compile(r"\s+[|·•–—-]\s+")
+# Class and id words by which trafilatura drops an element as an author box or page metadata.
+_AUTHOR_MARKUP = re.compile(r"author|byline|meta|reviewer|expert", re.I)
+# What a byline says: who wrote, advised on or checked the page.
+_BYLINE_WORDS = re.compile(
+    r"\b(?:by|written|reviewed|author|advis[eo]r|consultant|director|doctor|dr|physician"
+    r"|surgeon|nurse|founder|editor|specialist|md|phd|rn|nd|mbbs)\b",
+    re.I,
+)
+_MAX_BYLINE_CHARS = 400
 _RESOURCE_LIMIT = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT  # "Excessive depth in document"
 _MAX_DEPTH = 256  # libxml2's nesting limit while huge_tree is off
 
@@ -43,6 +54,7 @@ def extract_html(data: bytes, *, limits: IngestLimits = DEFAULT_LIMITS) -> Extra
         if node.getparent() is not None:
             node.drop_tree()  # keeps the text that follows the element
     captions = _captions_as_paragraphs(tree)
+    _bylines_kept(tree)
     # bare_extraction hands back the content tree itself; extract() would serialise it and
     # compute a fingerprint, a second of work per megabyte that nothing here needs.
     result = trafilatura.bare_extraction(
@@ -118,6 +130,19 @@ def _captions_as_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
     return captions
 
 
+def _bylines_kept(tree: lxml.html.HtmlElement) -> None:
+    """Take the author-box classes off short elements that read as a byline, so that
+    trafilatura judges them as the text they are; comment authors stay out."""
+    for element in tree.xpath("//*[@class or @id]"):
+        markup = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _AUTHOR_MARKUP.search(markup) or "comment" in markup.lower():
+            continue
+        text = normalise_text(element.text_content())
+        if text and len(text) <= _MAX_BYLINE_CHARS and _BYLINE_WORDS.search(text):
+            for attribute in ("class", "id"):
+                element.attrib.pop(attribute, None)
+
+
 def _blocks_of(body: lxml.etree._Element, captions: set[str]):
     if body.text and body.text.strip():
         # trafilatura's baseline extractor returns bare text, one paragraph a line.
@@ -136,8 +161,10 @@ def _element_blocks(element: lxml.etree._Element, captions: set[str]):
             yield from _list_item_blocks(item, captions)
     elif tag == "table":
         for row in element.iter("row"):
-            cells = [_text(cell) for cell in row.iterchildren("cell")]
-            yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(c for c in cells if c.strip()))
+            # Empty cells keep their place, as in every other format's rows.
+            cells = [normalise_text(_text(cell)) for cell in row.iterchildren("cell")]
+            if any(cells):
+                yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(cells))
     elif tag == "quote":
         paragraphs = list(element.iterchildren("p"))
         for part in paragraphs or [element]:

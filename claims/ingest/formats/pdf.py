@@ -3,9 +3,15 @@
 PDFs store lines, not paragraphs. PDFium (through pypdfium2; ~5x faster than pure-Python
 readers on a 1 MB document) gives each line's box, and a new block starts where the gap
 above a line is wider than the usual line pitch, where the text size changes (a heading),
-where a short line ends a sentence, or at a list marker. Lines are rejoined with a space,
-and a word split by end-of-line hyphenation is mended. Running page numbers and lines
-repeated on most pages (headers, footers) are dropped.
+where a short line ends a sentence (or ends unpunctuated before a line that starts with a
+capital: a list item, a byline), or at a list marker (any bullet, number or emoji, as
+claims/ingest/lists.py knows them). Lines are rejoined with a space,
+and a word split by end-of-line hyphenation is mended. A line that starts with a link or a
+DOI continues the block above it (a reference entry wrapped before its DOI), and the gap that
+separates two blocks grows with the text size, so a heading wrapped over two lines stays one.
+Larger text that is too long for a heading, or is shaped like a reference entry, is body
+text set large. Running page numbers and lines repeated on most pages (headers, footers) are
+dropped.
 """
 
 import ctypes
@@ -21,6 +27,8 @@ import pypdfium2.raw as pdfium_c
 
 from claims.ingest.errors import IngestError
 from claims.ingest.limits import DEFAULT_LIMITS, IngestLimits, over_limit, too_much_text
+from claims.ingest.lists import list_marker
+from claims.ingest.references import looks_like_reference_entry
 from claims.ingest.types import Block, BlockKind, Extracted
 
 # PDFium is not thread-safe; a threaded server must not run two documents at once.
@@ -28,7 +36,6 @@ _PDFIUM_LOCK = threading.Lock()
 _PASSWORD_ERROR = 4
 
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
-_LIST_MARKER = re.compile(r"(?:[•●▪◦‣∙·\-–✓✔✅☑👉➤►▶]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s")
 # PDFium marks a hyphen it judges to be end-of-line hyphenation with one of these.
 _SOFT_HYPHENS = ("\ufffe", "\x02", "\u00ad")
 _HEADING_SCALE = 1.15
@@ -41,6 +48,11 @@ _PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "untitled document"}
 _LINE_PIECE = re.compile(r"[^\r\n\ufffe\x02]*[\ufffe\x02]|[^\r\n\ufffe\x02]+")
 _INNER_SOFT_HYPHEN = re.compile(r"[\ufffe\x02]\s*(\S)")
 _SENTENCE_END = re.compile(r"[.?!…:][\"'”’)\]*]*$")
+# A line that is a link or a DOI, which never opens a block of its own.
+_LINK_START = re.compile(r"(?:https?://|www\.|doi(?::|\.org/)\s?10\.|10\.\d{4,9}/)\S", re.I)
+_MAX_HEADING_WORDS = 25
+# Line ends that run on into the next line whatever its length.
+_RUNS_ON = (",", ";", "(", "-", "–", "—", "/", "&", "+")
 
 
 @dataclass
@@ -167,7 +179,7 @@ def _line_between(textpage: pdfium.PdfTextPage, text: str, first: int, last: int
 
 def _first_word_offset(text: str) -> int:
     """Where the words of a line start, past any list marker, which may be set larger."""
-    marker = _LIST_MARKER.match(text)
+    marker = list_marker(text)
     start = marker.end() if marker else 0
     return next((i for i in range(start, len(text)) if text[i].isalnum()), 0)
 
@@ -260,7 +272,16 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
                 blocks.append((kind, [line.text]))
             else:
                 blocks[-1][1].append(line.text)
-    return [Block(kind, _rejoin(texts)) for kind, texts in blocks]
+    return [_checked_heading(kind, _rejoin(texts)) for kind, texts in blocks]
+
+
+def _checked_heading(kind: BlockKind, text: str) -> Block:
+    """Large text that reads as a paragraph or a reference entry is no heading."""
+    if kind == BlockKind.HEADING and (
+        len(text.split()) > _MAX_HEADING_WORDS or looks_like_reference_entry(text)
+    ):
+        return Block(BlockKind.PARAGRAPH, text)
+    return Block(kind, text)
 
 
 def _line_pitch(pages: list[list[_Line]], body_size: float) -> float:
@@ -284,7 +305,9 @@ def _line_pitch(pages: list[list[_Line]], body_size: float) -> float:
 def _kind_of(line: _Line, body_size: float) -> BlockKind:
     if line.size > _HEADING_SCALE * body_size:
         return BlockKind.HEADING
-    if _LIST_MARKER.match(line.text.lstrip()):
+    marker = list_marker(line.text)
+    # Any bullet or emoji opens an item, but an asterisk on its own marks a footnote.
+    if marker is not None and marker.group("drawn") != "*":
         return BlockKind.LIST_ITEM
     return BlockKind.PARAGRAPH
 
@@ -294,10 +317,20 @@ def _starts_block(
 ) -> bool:
     if kind == BlockKind.LIST_ITEM or abs(above.size - line.size) > 0.5:
         return True  # a list item, or a change of text size (into or out of a heading)
-    if above.bottom - line.bottom > _PARAGRAPH_GAP * pitch or line.top > above.top:
+    # Larger text is set with a wider pitch: the gap is measured in its own line heights.
+    scale = max(1.0, line.size / body_size) if body_size else 1.0
+    if above.bottom - line.bottom > _PARAGRAPH_GAP * pitch * scale or line.top > above.top:
         return True  # a wider gap, or a new column
-    ends_short = above.right < 0.8 * widest
-    return ends_short and _SENTENCE_END.search(above.text.rstrip()) is not None
+    if _LINK_START.match(line.text.lstrip()):
+        return False  # "…2021 Mar 3;10(5):1012." then "doi.org/…": one entry
+    if above.right >= 0.8 * widest:
+        return False  # a full line: the paragraph goes on
+    # A short line ends its paragraph when it ends a sentence, or when it ends without
+    # punctuation (a list item, a byline, a name) and the next line starts afresh.
+    last = above.text.rstrip()
+    return _SENTENCE_END.search(last) is not None or (
+        not last.endswith(_RUNS_ON) and line.text.lstrip()[:1].isupper()
+    )
 
 
 def _continues(block: tuple[BlockKind, list[str]], line: _Line, kind: BlockKind) -> bool:

@@ -110,7 +110,8 @@ def _table_rows(table: _Element) -> Iterator[Block]:
         if _nearest_table(row) is not table:
             continue  # a row of a table nested in a cell: it becomes part of that cell
         cells = [_cell_text(cell) for cell in row.iterchildren(_TC) if not _continues_merge(cell)]
-        yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(cell for cell in cells if cell))
+        if any(cells):  # empty cells keep their place, as in every other format's rows
+            yield Block(BlockKind.TABLE_ROW, _ROW_SEPARATOR.join(cells))
 
 
 def _nearest_table(row: _Element) -> _Element | None:
