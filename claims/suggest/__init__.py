@@ -1,0 +1,1 @@
+"""Claim suggestions: labelled corpus -> sentence features -> per-tag linear models -> hints."""
