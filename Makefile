@@ -11,7 +11,11 @@ PORT ?= 8000
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The task worker (suggested tags for new uploads, corpus runs) runs beside the server
+	@# and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} $(PY) -m pytest $(PYTEST_ARGS)

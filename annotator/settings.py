@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
     "claims",
 ]
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claims.context_processors.roles",
             ],
         },
     },
@@ -143,6 +145,16 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+
+# Background work (suggested tags after an upload, corpus-wide suggestion runs) goes through
+# Django's tasks framework. Tasks are rows in the database (django-tasks-db), run by
+# `manage.py db_worker`: as many workers as you like, on any server sharing the database.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
 
 # Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username,

@@ -38,10 +38,17 @@ class ArticleUploadForm(forms.Form):
     source_url = forms.URLField(
         max_length=2000, required=False, label="Source URL", assume_scheme="https"
     )
+    # Set when the page asks whether to store a near-duplicate: the upload waiting for it.
+    held = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    allow_near_duplicate = forms.BooleanField(
+        required=False, label="It is a different article: store it anyway"
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        if cleaned.get("held"):
+            return cleaned  # the upload is the one held; nothing else needs choosing
         has_file = bool(cleaned.get("file"))
         has_text = bool((cleaned.get("text") or "").strip())
         if has_file and has_text:
@@ -91,6 +98,8 @@ class AssignmentForm(forms.Form):
             "invalid_choice": "“%(value)s” is not a reviewer.",
         },
     )
+    # A blind first pass: the suggested tags stay hidden from these reviewers.
+    blind = forms.BooleanField(required=False, label="Blind: reviewers see no suggestions")
 
 
 class ReportFilterForm(forms.Form):

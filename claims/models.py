@@ -44,6 +44,11 @@ class Article(models.Model):
     adjudicated_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor finished deciding its final tags."
     )
+    suggestions_blind = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Hide suggested tags from every reviewer of this article (a blind pass).",
+    )
     adjudicated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -101,6 +106,27 @@ class Sentence(models.Model):
         return f"{self.article_id}#{self.index}: {self.text[:60]}"
 
 
+class SentenceFingerprint(models.Model):
+    """One distinct sentence of an article, by the hash of its normalised text
+    (claims.ingest.fingerprints): the index an upload is looked up in to find the article it
+    nearly duplicates."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="fingerprints", db_index=False
+    )
+    hash = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # Leads with the hash: the look-up of an upload's hashes runs off this index.
+            models.UniqueConstraint(fields=["hash", "article"], name="fingerprint_unique_hash"),
+        ]
+        indexes = [models.Index(fields=["article"], name="fingerprint_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.hash}"
+
+
 class Tag(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80, unique=True)
@@ -154,6 +180,9 @@ class Annotation(models.Model):
     # A final annotation is one an editor accepted in adjudication: a whole sentence, one per
     # sentence and tag, authored by that editor. Review annotations are everyone else's work.
     final = models.BooleanField(default=False, db_default=False)
+    from_suggestion = models.BooleanField(
+        default=False, db_default=False, help_text="Made by accepting a suggested tag."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,6 +237,9 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    blind = models.BooleanField(
+        default=False, db_default=False, help_text="The reviewer sees no suggested tags."
+    )
 
     class Meta:
         ordering = ["article", "reviewer__username"]
@@ -284,3 +316,128 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.article_id} by {self.actor_id}"
+
+
+class SuggesterVersion(models.Model):
+    """A trained suggestion model, stored as data (vocabulary, weights, thresholds as JSON):
+    never a pickle. Exactly one version is active; its suggestions are the ones shown."""
+
+    version = models.CharField(max_length=64, unique=True)
+    weights = models.TextField(help_text="The model as JSON (claims.suggest.model).")
+    figures = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(default=False, db_default=False)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="suggester_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Suggestion(models.Model):
+    """A tag a model version proposes for one sentence. It becomes an annotation only when a
+    reviewer accepts it; each reviewer accepts or dismisses it for themselves."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
+    sentence = models.PositiveIntegerField(help_text="The sentence's index in the article.")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="suggestions")
+    model = models.ForeignKey(
+        SuggesterVersion, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
+    score = models.FloatField()
+    reason = models.CharField(max_length=200, blank=True)
+    shown = models.BooleanField(help_text="The score reaches the version's threshold for the tag.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "sentence", "tag__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "model", "sentence", "tag"], name="suggestion_unique"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="suggestion_start_lt_end"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_in_range"
+            ),
+        ]
+        indexes = [
+            # The unique constraint serves per-article reads; this one serves per-model ones
+            # (the corpus run's "articles without suggestions", a version's figures).
+            models.Index(fields=["model", "tag"], name="suggestion_model_tag_idx"),
+            # A reviewer's answer holds for a sentence and tag under every version: the
+            # per-row look-up of it seeks on this.
+            models.Index(fields=["article", "sentence", "tag"], name="suggestion_sentence_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id}? on {self.article_id}#{self.sentence} ({self.score:.2f})"
+
+
+class SuggestionReview(models.Model):
+    """One reviewer's answer to a suggestion: accepted (with the annotation it made) or
+    dismissed. No row means the suggestion is still open for that reviewer."""
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted"
+        DISMISSED = "dismissed"
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestion_reviews"
+    )
+    state = models.CharField(max_length=10, choices=State.choices)
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["suggestion", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "reviewer"], name="suggestion_review_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} {self.state} by {self.reviewer_id}"
+
+
+class SuggestionRun(models.Model):
+    """A background run computing suggestions for many articles, with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        FINISHED = "finished"
+        FAILED = "failed"
+
+    model = models.ForeignKey(SuggesterVersion, on_delete=models.CASCADE, related_name="runs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk}: {self.done}/{self.total} {self.state}"

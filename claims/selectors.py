@@ -32,6 +32,10 @@ from claims.models import (
     Article,
     Assignment,
     Sentence,
+    SuggesterVersion,
+    Suggestion,
+    SuggestionReview,
+    SuggestionRun,
     Tag,
 )
 
@@ -336,6 +340,7 @@ class ReportFilters:
     created_before: date | None = None  # ... and on or before this one
     article_id: int | None = None
     final: bool = False  # the final (adjudicated) annotations instead of the reviewers'
+    from_suggestion: bool | None = None  # only those from suggestions (True) or by hand (False)
 
 
 def report_annotations(*, user: Viewer, filters: ReportFilters) -> QuerySet[Annotation]:
@@ -352,6 +357,8 @@ def report_annotations(*, user: Viewer, filters: ReportFilters) -> QuerySet[Anno
         rows = rows.filter(created_at__date__gte=filters.created_after)
     if filters.created_before:
         rows = rows.filter(created_at__date__lte=filters.created_before)
+    if filters.from_suggestion is not None:
+        rows = rows.filter(from_suggestion=filters.from_suggestion)
     return rows.order_by("article_id", "start", "end", "tag__order", "id")
 
 
@@ -372,3 +379,80 @@ def article_conditions(filters: ReportFilters, *, via: str) -> Q:
     if filters.status:
         conditions &= Q(**{f"{via}status": filters.status})
     return conditions
+
+
+# ---- Suggested tags ---------------------------------------------------------------------------
+
+
+def suggestion_rows(
+    *,
+    article: Article,
+    user: Viewer,
+    version: SuggesterVersion,
+    tag: str = "",
+    min_score: float | None = None,
+    include_hidden: bool = False,
+) -> QuerySet[Suggestion]:
+    """The version's suggestions for the article with the user's answer to each (`state`:
+    open, accepted or dismissed, under any version) in one query. Only those at or above
+    their tag's threshold unless `include_hidden`."""
+    answer = SuggestionReview.objects.filter(
+        reviewer_id=user.pk,
+        suggestion__article_id=OuterRef("article_id"),
+        suggestion__sentence=OuterRef("sentence"),
+        suggestion__tag_id=OuterRef("tag_id"),
+    ).order_by()  # one answer per sentence and tag: the default ordering would join and sort
+    rows = (
+        Suggestion.objects.filter(article=article, model=version, tag__archived=False)
+        .select_related("tag")
+        .only(*SUGGESTION_FIELDS, "tag__slug", "tag__order", "tag__name")
+        .annotate(
+            state=Coalesce(Subquery(answer.values("state")[:1]), Value("open")),
+            annotation_id=Subquery(answer.values("annotation_id")[:1]),
+        )
+        .order_by("sentence", "tag__order", "tag__slug")
+    )
+    if not include_hidden:
+        rows = rows.filter(shown=True)
+    if tag:
+        rows = rows.filter(tag__slug=tag)
+    if min_score is not None:
+        rows = rows.filter(score__gte=min_score)
+    return rows
+
+
+SUGGESTION_FIELDS = (
+    "id",
+    "article_id",
+    "sentence",
+    "start",
+    "end",
+    "tag_id",
+    "model_id",
+    "score",
+    "reason",
+    "shown",
+)
+
+
+def suggestion_get(*, pk: Any) -> Suggestion:
+    rows = Suggestion.objects.select_related("tag", "model", "article").defer(
+        "article__text", "model__weights"
+    )
+    return row_or_404(rows, missing=f"There is no suggestion {pk}.", pk=pk)
+
+
+def suggester_versions() -> QuerySet[SuggesterVersion]:
+    """Every model version, newest first, without its weights (a few MB each)."""
+    return SuggesterVersion.objects.defer("weights").select_related("trained_by")
+
+
+def suggestion_runs() -> QuerySet[SuggestionRun]:
+    """Corpus-wide suggestion runs, newest first."""
+    return SuggestionRun.objects.select_related("model", "started_by").defer("model__weights")
+
+
+def suggester_version_get(*, version: str) -> SuggesterVersion:
+    return row_or_404(
+        suggester_versions(), missing=f"There is no model version {version!r}.", version=version
+    )

@@ -18,7 +18,16 @@ from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
 from claims.review.selectors import user_assignment
 from claims.services import tokens
-from claims.services.articles import DuplicateArticleError, Upload, article_ingest, upload_read
+from claims.services.articles import (
+    DuplicateArticleError,
+    NearDuplicateError,
+    Upload,
+    article_ingest,
+    upload_held,
+    upload_hold,
+    upload_read,
+    upload_release,
+)
 from claims.services.errors import Rejected
 from claims.services.review import assignments_create
 
@@ -85,48 +94,85 @@ def assign(request: HttpRequest) -> HttpResponse:
     reviewers = list(form.cleaned_data["reviewers"])
     try:
         created = assignments_create(
-            articles=articles, reviewers=reviewers, editor=acting_user(request)
+            articles=articles,
+            reviewers=reviewers,
+            editor=acting_user(request),
+            blind=form.cleaned_data["blind"],
         )
     except Rejected as error:
         messages.error(request, f"Nothing was assigned: {error.message}")
         return redirect(back)
     names = ", ".join(reviewer.get_username() for reviewer in reviewers)
+    blind = ", blind: no suggestions shown" if form.cleaned_data["blind"] else ""
     messages.success(
         request,
-        f"Assigned {len(articles)} article(s) to {names} ({len(created)} new assignments).",
+        f"Assigned {len(articles)} article(s) to {names} ({len(created)} new assignments{blind}).",
     )
     return redirect(back)
 
 
 @role_required(ANNOTATORS)
 def article_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file or pasted text. An upload that nearly duplicates a stored article is
+    held, and the page asks whether to store it anyway; confirming sends the held one."""
     form = ArticleUploadForm(request.POST or None, request.FILES or None)
-    duplicate = None
+    context: dict = {"form": form, "duplicate": None, "near_duplicate": None, "held": ""}
     if request.method == "POST" and form.is_valid():
         try:
+            upload = _upload_from(request, form.cleaned_data)
             article = article_ingest(
-                upload=_upload_from(form.cleaned_data),
+                upload=upload,
                 user=acting_user(request),
                 title=form.cleaned_data["title"],
                 publisher=form.cleaned_data["publisher"],
                 source_url=form.cleaned_data["source_url"],
+                allow_near_duplicate=form.cleaned_data["allow_near_duplicate"],
             )
+        except NearDuplicateError as error:
+            context |= {"near_duplicate": error, "held": _held_for_confirming(request, upload)}
+            form_rejected(form, error)
+        except DuplicateArticleError as error:
+            context["duplicate"] = error.article
+            form_rejected(form, error)
         except Rejected as error:
-            duplicate = error.article if isinstance(error, DuplicateArticleError) else None
             form_rejected(form, error)
         else:
+            _held_forget(request, form.cleaned_data["held"])
             return redirect("claims:article_detail", article_id=article.pk)
     status = 400 if form.errors else 200
-    return render(
-        request, "claims/article_upload.html", {"form": form, "duplicate": duplicate}, status=status
-    )
+    return render(request, "claims/article_upload.html", context, status=status)
 
 
-def _upload_from(cleaned: dict) -> Upload:
+# The session remembers which held uploads are this user's, with the names they came under.
+_HELD_SESSION_KEY = "held_uploads"
+
+
+def _upload_from(request: HttpRequest, cleaned: dict) -> Upload:
+    if cleaned["held"]:
+        mine = request.session.get(_HELD_SESSION_KEY, {})
+        held = cleaned["held"] in mine and upload_held(key=cleaned["held"], **mine[cleaned["held"]])
+        if not held:
+            raise Rejected("file", "The upload waiting to be stored has expired; choose it again.")
+        return held
     uploaded = cleaned.get("file")
     if uploaded:
         return upload_read(stream=uploaded, filename=uploaded.name, size=uploaded.size)
     return Upload.pasted(cleaned["text"])
+
+
+def _held_for_confirming(request: HttpRequest, upload: Upload) -> str:
+    key = upload_hold(upload=upload)
+    mine = request.session.get(_HELD_SESSION_KEY, {})
+    mine[key] = {"filename": upload.filename, "field": upload.field}
+    request.session[_HELD_SESSION_KEY] = mine
+    return key
+
+
+def _held_forget(request: HttpRequest, key: str) -> None:
+    mine = request.session.get(_HELD_SESSION_KEY, {})
+    if key and mine.pop(key, None) is not None:
+        request.session[_HELD_SESSION_KEY] = mine
+        upload_release(key=key)
 
 
 @role_required(EVERY_ROLE)
@@ -161,6 +207,7 @@ def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment
             "id": article.pk,
             "status": article.status,
             "title": article.title,
+            "suggestions_blind": article.suggestions_blind,
         },
         "user": {
             "username": request.user.get_username(),
@@ -173,9 +220,24 @@ def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment
             .values("slug", "name", "colour", "shortcut", "definition")
         ),
         "reviewers": selectors.article_reviewers(article=article) if sees_everyone else [],
-        "api": {"annotations": reverse("api:annotation-list")},
+        "api": _api_urls(article),
         "assignment": _assignment_data(assignment),
         "csrf_token": get_token(request),
+    }
+
+
+def _api_urls(article: Article) -> dict:
+    # One suggestion's actions share a shape: annotate.js fills in the id and the action.
+    one_suggestion = reverse("api:suggestion-accept", args=[0]).replace(
+        "/0/accept/", "/{id}/{action}/"
+    )
+    return {
+        "annotations": reverse("api:annotation-list"),
+        "article": reverse("api:article-detail", args=[article.pk]),
+        "suggestions": reverse("api:article-suggestions", args=[article.pk]),
+        "suggestions_accept": reverse("api:article-suggestions-accept", args=[article.pk]),
+        "suggestions_reopen": reverse("api:article-suggestions-reopen", args=[article.pk]),
+        "suggestion": one_suggestion,
     }
 
 
@@ -221,3 +283,21 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
 def vocabulary_tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     return render(request, "claims/vocabulary_tag.html", {"tag": tag})
+
+
+@role_required(EDITORS)
+def suggester(request: HttpRequest) -> HttpResponse:
+    """Editors' page for suggested tags: the model versions with their figures, which one is
+    active, and corpus-wide runs with their progress (suggester.js drives it via the API)."""
+    versions = list(selectors.suggester_versions())
+    runs = selectors.suggestion_runs()[:10]
+    return render(
+        request,
+        "claims/suggester.html",
+        {
+            "versions": versions,
+            "runs": runs,
+            "tags": list(Tag.objects.order_by("order", "name")),
+            "csrf_token_value": get_token(request),
+        },
+    )

@@ -1,6 +1,6 @@
 """Small builders the test modules share."""
 
-from claims.models import Annotation, Article
+from claims.models import Annotation, Article, SuggesterVersion, Suggestion, Tag
 from claims.review.selectors import adjudication_grid
 from claims.services.annotations import AnnotationDraft, annotation_create
 from claims.services.review import adjudication_finish, decision_make
@@ -39,3 +39,19 @@ def adjudicate(
             )
     if finish:
         adjudication_finish(article=article, editor=editor)
+
+
+def suggested(article, sentence: int, tag: str, *, score=0.9, version=None) -> Suggestion:
+    """A suggestion stored as the worker would store it, for the whole sentence."""
+    row = article.sentences.get(index=sentence)
+    return Suggestion.objects.create(
+        article=article,
+        model=version or SuggesterVersion.objects.get(active=True),
+        sentence=sentence,
+        start=row.start,
+        end=row.end,
+        tag=Tag.objects.get(slug=tag),
+        score=score,
+        reason="test",
+        shown=score >= 0.5,
+    )

@@ -21,7 +21,7 @@ def shared(make_article, reviewer, other_reviewer) -> Article:
     """Rita and Omar agree on sentence 1 (overstated) and sentence 3 (price claim), each once
     with a span inside the sentence; only Rita calls sentences 1-2 unsupported, with one
     annotation over both (conftest's CLINIC_TEXT: sentence 1 is [28, 62), 2 is [63, 102),
-    3 is [104, 153))."""
+    3 is [104, 151))."""
     article = make_article()
     annotate_phrase(reviewer, article, "overstated", "no side effects", note="absolute safety")
     annotate_sentences(reviewer, article, "unsupported", 1, 2, note="no study cited")
@@ -111,8 +111,8 @@ def test_it_shows_editors_and_readers_who_tagged_which_sentence(request, api_for
             {
                 "sentence": 3,
                 "start": 104,
-                "end": 153,
-                "text": "- ✅ Prices from $1,500 (2 injections) to $10,000.",
+                "end": 151,
+                "text": "✅ Prices from $1,500 (2 injections) to $10,000.",
                 "cells": [
                     {"reviewer": "omar", "tags": ["price-claim"]},
                     {"reviewer": "rita", "tags": ["price-claim"]},
@@ -338,7 +338,7 @@ def test_it_accepts_the_tags_every_reviewer_gave_once(api_for, editor, shared):
     finals = Annotation.objects.filter(final=True).order_by("start")
     assert [(a.start, a.end, a.tag.slug) for a in finals] == [
         (28, 62, "overstated"),
-        (104, 153, "price-claim"),
+        (104, 151, "price-claim"),
     ]
     assert Event.objects.filter(kind=Event.Kind.ACCEPTED).count() == 2
     grid = client.get(grid_url(shared.pk)).json()

@@ -71,6 +71,7 @@ def test_editors_assign_every_article_to_every_reviewer(
         "assigned_at": stored.assigned_at.isoformat().replace("+00:00", "Z"),
         "done": False,
         "done_at": None,
+        "blind": False,
     }
     assert Assignment.objects.count() == 4
     events = Event.objects.filter(kind=Event.Kind.ASSIGNED)
@@ -398,16 +399,19 @@ def test_nobody_but_the_reviewer_marks_their_review_done(request, api_for, ritas
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
-    [({"done": "perhaps"}, "Must be a valid boolean."), ({}, "This field is required.")],
+    ("body", "field", "message"),
+    [
+        ({"done": "perhaps"}, "done", "Must be a valid boolean."),
+        ({}, "non_field_errors", "Give `done`, `blind` or both."),
+    ],
 )
-def test_it_refuses_a_bad_mark(api_for, reviewer, ritas, body, message):
+def test_it_refuses_a_bad_mark(api_for, reviewer, ritas, body, field, message):
     before = stored_state()
 
     response = api_for(reviewer).patch(detail(ritas.pk), body, format="json")
 
     assert response.status_code == 400
-    assert response.json()["done"] == [message]
+    assert response.json()[field] == [message]
     assert stored_state() == before
 
 

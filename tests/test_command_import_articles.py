@@ -50,6 +50,7 @@ def test_it_imports_a_file_and_prints_json(files, capsys, reviewer):
         "title": "Knee therapy",
         "sentences": article.sentences.count(),
         "error": None,
+        "share": None,
     }
     assert line["sentences"] == 3
     assert article.publisher == "RegenWell Institute"
@@ -99,3 +100,56 @@ def test_it_refuses_a_file_over_the_upload_limit(files, settings, capsys, tmp_pa
     [line] = _json_lines(capsys)
     assert line["status"] == "error"
     assert "limit is 1 MB" in line["error"]
+
+
+@pytest.fixture
+def two_renderings(tmp_path):
+    """One clinic page saved as HTML and as the text a reviewer copied out of it."""
+    lines = [
+        "How much does the therapy cost?",
+        "Prices range from $1,500 (2 injections) to $10,000 for both knees.",
+        "Payment plans start at $99 per month.",
+        "Is it safe?",
+        "Our treatment has no side effects and targets the root cause.",
+        "In one case series, 9 of 12 patients reported less pain within a month.",
+        "Who treats me?",
+        "Dr. Alvarez has treated more than 4,000 patients since 2012.",
+        "Her team trained in Madrid and in Panama City.",
+        "Every patient gets a follow-up call after three months.",
+    ]
+    html = tmp_path / "knee.html"
+    html.write_text(
+        "<html><body><article>"
+        + "".join(f"<h2>{line}</h2>" if line.endswith("?") else f"<p>{line}</p>" for line in lines)
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = tmp_path / "knee.txt"
+    text.write_text("\n".join([*lines, "Book a free consultation today."]), encoding="utf-8")
+    return html, text
+
+
+def test_it_reports_a_near_duplicate_and_leaves_it_out(two_renderings, capsys):
+    html, text = two_renderings
+    call_command("import_articles", str(html), "--json")
+    call_command("import_articles", str(text), "--json")
+    first, second = _json_lines(capsys)
+    assert second["status"] == "near_duplicate"
+    assert second["article_id"] == first["article_id"]
+    assert second["share"] == 0.909  # 10 of the text's 11 sentences are in the HTML's article
+    assert "nearly duplicates" in second["error"]
+    assert Article.objects.count() == 1
+
+
+def test_it_says_how_to_store_a_near_duplicate_anyway(two_renderings, capsys):
+    html, text = two_renderings
+    call_command("import_articles", str(html), str(text))
+    output = capsys.readouterr().out
+    assert "near-duplicate" in output and "--allow-near-duplicates" in output
+
+
+def test_it_stores_a_near_duplicate_when_allowed(two_renderings, capsys):
+    html, text = two_renderings
+    call_command("import_articles", str(html), str(text), "--json", "--allow-near-duplicates")
+    assert [line["status"] for line in _json_lines(capsys)] == ["created", "created"]
+    assert Article.objects.count() == 2

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
+from claims.models import REVIEWER, Annotation, Article, Sentence, SentenceFingerprint, Tag
 from claims.services.vocabulary import tag_create
 from tests.helpers import adjudicate, annotate_phrase
 
@@ -130,6 +130,21 @@ def test_a_corpus_survives_export_and_import_into_an_empty_instance(corpus, tmp_
         "Imported 1 new and 4 updated tags, 3 articles (0 already here), 8 annotations "
         "(0 already here) and 3 new reviewers.\n"
     )
+
+
+def test_imported_articles_are_indexed_for_the_near_duplicate_check(corpus, tmp_path):
+    def indexed() -> set[tuple[str, int]]:
+        rows = SentenceFingerprint.objects.values_list("article__content_sha256", "hash")
+        return set(rows)
+
+    before = indexed()
+    _export(tmp_path / "corpus.jsonl", "jsonl")
+    _empty_the_instance()
+    assert not SentenceFingerprint.objects.exists()
+
+    _import(tmp_path / "corpus.jsonl")
+
+    assert indexed() == before and len(before) > 0
 
 
 def test_it_keeps_final_annotations_final_and_adjudicated_articles_adjudicated(corpus, tmp_path):

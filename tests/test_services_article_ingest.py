@@ -25,7 +25,9 @@ def test_it_stores_the_text_and_sentences_with_exact_offsets(make_article):
     ]
     assert len(sentences) == 4
     assert sentences[3].text.endswith("Prices from $1,500 (2 injections) to $10,000.")
-    assert [s.kind for s in sentences] == ["paragraph", "paragraph", "paragraph", "list_item"]
+    # A question line followed by its answer is a heading; the "- " marker is off the item.
+    assert [s.kind for s in sentences] == ["heading", "paragraph", "paragraph", "list_item"]
+    assert sentences[3].text.startswith("✅ Prices")
     for sentence in sentences:
         assert article.text[sentence.start : sentence.end] == sentence.text
     assert [s.index for s in sentences] == list(range(len(sentences)))

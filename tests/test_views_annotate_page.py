@@ -66,13 +66,25 @@ def test_it_hands_the_script_the_vocabulary_and_the_api_addresses(client, review
     data = page_data(page_for(client, reviewer, article))
     assert [t["slug"] for t in data["tags"]] == ["unsupported", "overstated", "cited-case-report"]
     assert data["tags"][0]["shortcut"] == "1"
-    assert data["article"] == {"id": article.pk, "status": "new", "title": article.title}
+    assert data["article"] == {
+        "id": article.pk,
+        "status": "new",
+        "title": article.title,
+        "suggestions_blind": False,
+    }
     assert data["user"] == {
         "username": reviewer.username,
         "can_annotate": True,
         "can_see_history": False,
     }
-    assert data["api"] == {"annotations": "/api/v1/annotations/"}
+    assert data["api"] == {
+        "annotations": "/api/v1/annotations/",
+        "article": f"/api/v1/articles/{article.pk}/",
+        "suggestions": f"/api/v1/articles/{article.pk}/suggestions/",
+        "suggestions_accept": f"/api/v1/articles/{article.pk}/suggestions/accept/",
+        "suggestions_reopen": f"/api/v1/articles/{article.pk}/suggestions/reopen/",
+        "suggestion": "/api/v1/suggestions/{id}/{action}/",
+    }
     assert data["reviewers"] == []
     assert data["assignment"] is None
 
@@ -89,6 +101,43 @@ def test_it_lists_the_articles_reviewers_for_editors_only(
     assert page_data(page_for(client, editor, article))["reviewers"] == ["omar", "rita"]
     assert page_data(page_for(client, reader, article))["reviewers"] == ["omar", "rita"]
     assert page_data(page_for(client, reviewer, article))["reviewers"] == []
+
+
+def test_it_gives_every_role_the_suggestions_switch_and_editors_the_blind_one(
+    client, reviewer, editor, reader, make_article
+):
+    article = make_article()
+    show = '<input type="checkbox" id="suggestions-toggle" checked> Show suggestions'
+    blind_note = "Suggestions are hidden for this review (blind pass)"
+    for user in (reviewer, reader):
+        text = page_for(client, user, article).text
+        assert show in text
+        assert blind_note in text  # hidden until the suggestions' answer says blind
+        assert 'id="reviewers-see-suggestions"' not in text
+    text = page_for(client, editor, article).text
+    assert show in text
+    assert '<input type="checkbox" id="reviewers-see-suggestions" checked>' in text
+
+
+def test_it_shows_editors_an_article_kept_blind_as_not_seen_by_reviewers(
+    client, editor, make_article
+):
+    article = make_article()
+    article.suggestions_blind = True
+    article.save(update_fields=["suggestions_blind"])
+    response = page_for(client, editor, article)
+    assert '<input type="checkbox" id="reviewers-see-suggestions">' in response.text
+    assert page_data(response)["article"]["suggestions_blind"] is True
+
+
+def test_it_lists_the_suggestion_keys_in_the_shortcuts(client, reviewer, make_article):
+    text = page_for(client, reviewer, make_article()).text
+    for key in (
+        "<dt><kbd>a</kbd></dt>",
+        "<dt><kbd>x</kbd></dt>",
+        "<kbd>Shift</kbd> + <kbd>a</kbd>",
+    ):
+        assert key in text
 
 
 def test_it_tells_the_script_a_reader_cannot_annotate(client, reader, make_article):

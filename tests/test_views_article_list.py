@@ -202,6 +202,10 @@ def test_it_offers_the_assign_form_to_editors_only(client, reviewer, editor, rea
     assert f'action="{ASSIGN}?publisher=RegenWell+Institute" id="assign-form"' in text
     assert checkbox in text
     assert '<option value="rita">rita</option>' in text
+    assert (
+        '<input type="checkbox" name="blind" id="id_blind"> Blind: reviewers see no suggestions'
+        in text
+    )
     for user in (reviewer, reader):
         client.force_login(user)
         text = client.get(LIST).text
@@ -251,6 +255,21 @@ def test_it_assigns_the_ticked_articles_to_the_chosen_reviewers(
     assert pairs() == {("Knees", "rita"), ("Knees", "omar"), ("Spine", "rita"), ("Spine", "omar")}
     assert set(Assignment.objects.values_list("assigned_by__username", flat=True)) == {"edna"}
     assert Event.objects.filter(kind=Event.Kind.ASSIGNED).count() == 4
+
+
+def test_it_assigns_blind_when_the_box_is_ticked_and_not_otherwise(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    spine = make_article(clinic_text(2), title="Spine")
+    client.force_login(editor)
+    response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"], "blind": "on"})
+    assert messages_of(response) == [
+        "Assigned 1 article(s) to rita (1 new assignments, blind: no suggestions shown)."
+    ]
+    client.post(ASSIGN, {"articles": [spine.pk], "reviewers": ["omar"]})
+    blind = Assignment.objects.values_list("article__title", "reviewer__username", "blind")
+    assert set(blind) == {("Knees", "rita", True), ("Spine", "omar", False)}
 
 
 def test_it_counts_only_the_new_assignments_when_some_existed(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -30,6 +31,7 @@ from claims.services.articles import (
     article_update,
     upload_read,
 )
+from claims.services.suggestions import article_suggestions_blind
 
 
 class ArticlePagination(OrderedCursorPagination):
@@ -62,7 +64,11 @@ class ArticleListView(GenericAPIView):
         responses={
             201: ArticleDetailSerializer,
             400: OpenApiResponse(description="Nothing readable, wrong type, corrupt file..."),
-            409: DuplicateArticleSerializer,
+            409: OpenApiResponse(
+                DuplicateArticleSerializer,
+                description="The same text is stored (`duplicate`), or most of its sentences "
+                "are, in one article (`near_duplicate`, unless `allow_near_duplicate`).",
+            ),
             413: OpenApiResponse(description="Larger than MAX_UPLOAD_MB."),
         },
     )
@@ -74,6 +80,7 @@ class ArticleListView(GenericAPIView):
             title=data.get("title", ""),
             publisher=data.get("publisher", ""),
             source_url=data.get("url", ""),
+            allow_near_duplicate=data["allow_near_duplicate"],
         )
         article = selectors.article_detail(user=request.user, pk=article.pk)
         location = reverse("api:article-detail", args=[article.pk])
@@ -114,7 +121,12 @@ class ArticleDetailView(GenericAPIView):
         changes = valid_input(ArticleUpdateSerializer, request, partial=True)
         if "url" in changes:
             changes["source_url"] = changes.pop("url")
-        article_update(article=article, **changes)
+        blind = changes.pop("suggestions_blind", None)
+        with transaction.atomic():
+            if changes:
+                article_update(article=article, **changes)
+            if blind is not None:
+                article_suggestions_blind(article=article, blind=blind)
         # Metadata edits leave the counts the article was read with as they were.
         return Response(ArticleDetailSerializer(article).data)
 

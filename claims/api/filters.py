@@ -56,10 +56,23 @@ class AnnotationFilter(filters.FilterSet):
         field_name="created_at", lookup_expr="lt", help_text="ISO 8601, exclusive."
     )
     q = filters.CharFilter(method="filter_text", help_text="Text found in the quote or the note.")
+    from_suggestion = filters.BooleanFilter(
+        help_text="true: only annotations made by accepting a suggested tag; false: only "
+        "those made by hand."
+    )
 
     class Meta:
         model = Annotation
-        fields = ["article", "tag", "author", "publisher", "created_after", "created_before", "q"]
+        fields = [
+            "article",
+            "tag",
+            "author",
+            "publisher",
+            "created_after",
+            "created_before",
+            "q",
+            "from_suggestion",
+        ]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(quote__icontains=value) | Q(note__icontains=value))

@@ -1,6 +1,7 @@
 """The review workflow over REST: assignments, adjudication, history and agreement."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -38,6 +39,7 @@ from claims.services.review import (
     decision_make,
     decisions_accept_unanimous,
 )
+from claims.services.suggestions import assignment_blind
 
 EDITORS_AND_READERS = frozenset({EDITOR, READER})
 
@@ -95,7 +97,10 @@ class AssignmentListView(GenericAPIView):
         articles = _articles_named(data["articles"])
         reviewers = _reviewers_named(data["reviewers"])
         created = assignments_create(
-            articles=articles, reviewers=reviewers, editor=acting_user(request)
+            articles=articles,
+            reviewers=reviewers,
+            editor=acting_user(request),
+            blind=data["blind"],
         )
         rows = review_selectors.assignments_visible_to(request.user).filter(
             article__in=articles, reviewer__in=reviewers
@@ -150,8 +155,13 @@ class AssignmentDetailView(GenericAPIView):
     def patch(self, request: Request, assignment_id: int) -> Response:
         assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
         data = valid_input(AssignmentUpdateSerializer, request)
+        user = acting_user(request)
         try:
-            assignment_mark(assignment=assignment, done=data["done"], user=acting_user(request))
+            with transaction.atomic():
+                if "blind" in data:
+                    assignment_blind(assignment=assignment, blind=data["blind"], user=user)
+                if "done" in data:
+                    assignment_mark(assignment=assignment, done=data["done"], user=user)
         except Assignment.DoesNotExist:
             raise Http404(f"There is no assignment {assignment_id}.") from None
         return Response(AssignmentSerializer(assignment).data)
@@ -312,6 +322,13 @@ class AgreementView(GenericAPIView):
             OpenApiParameter(
                 "tag", str, required=False, description="A tag slug; repeat for several."
             ),
+            OpenApiParameter(
+                "from_suggestion",
+                bool,
+                required=False,
+                description="false: count only hand-made annotations; true: only accepted "
+                "suggestions.",
+            ),
         ],
     )
     def get(self, request: Request) -> Response:
@@ -334,4 +351,14 @@ def _agreement_filters(request: Request) -> selectors.ReportFilters:
         publisher=params.get("publisher", ""),
         status=article_status,
         tags=tuple(params.getlist("tag")),
+        from_suggestion=_optional_flag(params.get("from_suggestion", "")),
     )
+
+
+def _optional_flag(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value in {"", "unknown"}:
+        return None
+    if value not in {"true", "1", "false", "0"}:
+        raise Rejected("from_suggestion", f"“{raw}” is not true or false.")
+    return value in {"true", "1"}

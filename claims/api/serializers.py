@@ -8,7 +8,18 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework import serializers
 
-from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
+from claims.models import (
+    Annotation,
+    Article,
+    Assignment,
+    Decision,
+    Event,
+    Sentence,
+    SuggesterVersion,
+    Suggestion,
+    SuggestionRun,
+    Tag,
+)
 from claims.selectors import GROUP_BY_KEYS
 from claims.services.annotations import NOTE_MAX_CHARS
 from claims.services.articles import TITLE_MAX
@@ -46,6 +57,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "annotation_count",
             "created_by",
             "adjudicated_at",
+            "suggestions_blind",
             "created_at",
             "updated_at",
         ]
@@ -75,6 +87,11 @@ class ArticleUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    allow_near_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Store it even if most of its sentences are those of a stored article "
+        "(which is otherwise refused with 409 `near_duplicate`).",
+    )
 
     def validate_text(self, value: str) -> str:
         # The pipeline would call pasted text "the file"; say what was really sent.
@@ -95,12 +112,24 @@ class ArticleUpdateSerializer(serializers.Serializer):
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
     status = serializers.ChoiceField(required=False, choices=Article.Status.choices)
+    suggestions_blind = serializers.BooleanField(
+        required=False, help_text="Hide suggested tags from every reviewer (a blind pass)."
+    )
 
 
 class DuplicateArticleSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=["duplicate", "near_duplicate"],
+        help_text="`duplicate`: the same text is stored. `near_duplicate`: most of its "
+        "sentences are; send it again with `allow_near_duplicate=true` to store it anyway.",
+    )
     article = serializers.IntegerField(help_text="The article that already has this content.")
+    share = serializers.FloatField(
+        required=False,
+        help_text="`near_duplicate` only: the share (0 to 1) of the upload's sentences that "
+        "the article has.",
+    )
 
 
 class SentenceSerializer(serializers.ModelSerializer):
@@ -187,6 +216,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "note": annotation.note,
             "author": annotation.author.get_username(),
             "final": annotation.final,
+            "from_suggestion": annotation.from_suggestion,
             "created_at": _timestamp(annotation.created_at),
             "updated_at": _timestamp(annotation.updated_at),
         }
@@ -205,12 +235,14 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "note",
             "author",
             "final",
+            "from_suggestion",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "final": {"help_text": "An editor's adjudicated annotation rather than a review."}
+            "final": {"help_text": "An editor's adjudicated annotation rather than a review."},
+            "from_suggestion": {"help_text": "Made by accepting a suggested tag."},
         }
 
 
@@ -319,6 +351,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "assigned_at",
             "done",
             "done_at",
+            "blind",
         ]
         read_only_fields = fields
 
@@ -336,6 +369,9 @@ class AssignmentCreateSerializer(serializers.Serializer):
         max_length=50,
         help_text="Usernames of reviewers.",
     )
+    blind = serializers.BooleanField(
+        default=False, help_text="The reviewers see no suggested tags (a blind first pass)."
+    )
 
 
 class AssignmentCreateResultSerializer(serializers.Serializer):
@@ -344,7 +380,17 @@ class AssignmentCreateResultSerializer(serializers.Serializer):
 
 
 class AssignmentUpdateSerializer(serializers.Serializer):
-    done = serializers.BooleanField(help_text="The reviewer's review of the article is done.")
+    done = serializers.BooleanField(
+        required=False, help_text="The reviewer's review of the article is done."
+    )
+    blind = serializers.BooleanField(
+        required=False, help_text="Editors only: hide suggested tags from the reviewer."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Give `done`, `blind` or both.")
+        return attrs
 
 
 # --- Adjudication -----------------------------------------------------------------------------
@@ -456,3 +502,120 @@ class AgreementSerializer(serializers.Serializer):
     coders = serializers.ListField(child=serializers.CharField())
     tags = TagAgreementSerializer(many=True)
     overall = TagAgreementSerializer(allow_null=True)
+
+
+# --- Suggested tags ---------------------------------------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """The fields are declared for the schema; `to_representation` builds the same dict
+    directly, as AnnotationSerializer does: an article's 1,500 suggestions otherwise spend
+    most of the annotation page's wait in per-field calls."""
+
+    id = serializers.IntegerField()
+    article = serializers.IntegerField(source="article_id")
+    sentence = serializers.IntegerField(help_text="The sentence's index in the article.")
+    start = serializers.IntegerField(help_text="Code-point offset into the article's text.")
+    end = serializers.IntegerField()
+    tag = serializers.CharField(source="tag.slug")
+    score = serializers.FloatField(help_text="0 to 1: how sure the model is.")
+    reason = serializers.CharField(help_text="One line on what made the model suggest it.")
+    shown = serializers.BooleanField(help_text="The score reaches the tag's threshold.")
+    model = serializers.CharField(source="model.version")
+    state = serializers.ChoiceField(
+        choices=["open", "accepted", "dismissed"], help_text="Your answer to it."
+    )
+    annotation = serializers.IntegerField(
+        source="annotation_id", allow_null=True, help_text="The annotation your accept made."
+    )
+
+    def to_representation(self, suggestion: Suggestion) -> dict:
+        return {
+            "id": suggestion.pk,
+            "article": suggestion.article_id,
+            "sentence": suggestion.sentence,
+            "start": suggestion.start,
+            "end": suggestion.end,
+            "tag": suggestion.tag.slug,
+            "score": suggestion.score,
+            "reason": suggestion.reason,
+            "shown": suggestion.shown,
+            "model": suggestion.model.version,
+            "state": suggestion.state,  # type: ignore[attr-defined]  # annotated by the selector
+            "annotation": suggestion.annotation_id,  # type: ignore[attr-defined]
+        }
+
+
+class SuggestionListSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    model = serializers.CharField(help_text="The active model version.")
+    blind = serializers.BooleanField(
+        help_text="Suggestions are hidden from you on this article (a blind review): "
+        "`results` is empty."
+    )
+    results = SuggestionSerializer(many=True)
+
+
+class SuggestionAcceptResultSerializer(serializers.Serializer):
+    suggestion = serializers.IntegerField()
+    annotation = AnnotationSerializer()
+
+
+class SuggestionTagAcceptSerializer(serializers.Serializer):
+    tag = serializers.SlugField(max_length=50, help_text="Accept every open suggestion of it.")
+    min_score = serializers.FloatField(min_value=0, max_value=1, required=False)
+
+
+class SuggestionTagAcceptResultSerializer(serializers.Serializer):
+    accepted = SuggestionAcceptResultSerializer(many=True)
+
+
+class SuggestionReopenSerializer(serializers.Serializer):
+    suggestions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000
+    )
+
+
+class SuggestionReopenResultSerializer(serializers.Serializer):
+    reopened = serializers.IntegerField()
+
+
+class SuggesterVersionSerializer(serializers.ModelSerializer):
+    trained_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="null: shipped."
+    )
+
+    class Meta:
+        model = SuggesterVersion
+        fields = ["version", "active", "figures", "trained_by", "created_at"]
+        read_only_fields = fields
+
+
+class SuggestionRunSerializer(serializers.ModelSerializer):
+    model: "serializers.SlugRelatedField[SuggesterVersion]" = serializers.SlugRelatedField(
+        slug_field="version", read_only=True
+    )
+    started_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = SuggestionRun
+        fields = [
+            "id",
+            "model",
+            "state",
+            "total",
+            "done",
+            "error",
+            "started_by",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class SuggestionRunCreateSerializer(serializers.Serializer):
+    model = serializers.CharField(
+        max_length=64, required=False, help_text="A version; the active one if left out."
+    )

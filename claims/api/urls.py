@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims.api import annotations, articles, counts, review, tags
+from claims.api import annotations, articles, counts, review, suggestions, tags
 
 app_name = "api"
 
@@ -60,5 +60,51 @@ urlpatterns = [
         "articles/<int:article_id>/adjudication/finish/",
         review.FinishView.as_view(),
         name="adjudication-finish",
+    ),
+    path(
+        "articles/<int:article_id>/suggestions/",
+        suggestions.SuggestionListView.as_view(),
+        name="article-suggestions",
+    ),
+    path(
+        "articles/<int:article_id>/suggestions/accept/",
+        suggestions.SuggestionTagAcceptView.as_view(),
+        name="article-suggestions-accept",
+    ),
+    path(
+        "articles/<int:article_id>/suggestions/reopen/",
+        suggestions.SuggestionBulkReopenView.as_view(),
+        name="article-suggestions-reopen",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/accept/",
+        suggestions.SuggestionAcceptView.as_view(),
+        name="suggestion-accept",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/dismiss/",
+        suggestions.SuggestionDismissView.as_view(),
+        name="suggestion-dismiss",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/reopen/",
+        suggestions.SuggestionReopenView.as_view(),
+        name="suggestion-reopen",
+    ),
+    path(
+        "suggester/versions/",
+        suggestions.SuggesterVersionListView.as_view(),
+        name="suggester-versions",
+    ),
+    path(
+        "suggester/versions/<str:version>/activate/",
+        suggestions.SuggesterActivateView.as_view(),
+        name="suggester-activate",
+    ),
+    path("suggester/runs/", suggestions.SuggestionRunListView.as_view(), name="suggestion-runs"),
+    path(
+        "suggester/runs/<int:run_id>/",
+        suggestions.SuggestionRunDetailView.as_view(),
+        name="suggestion-run",
     ),
 ]

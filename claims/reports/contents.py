@@ -38,6 +38,7 @@ class TagTotal:
     tag: Tag
     annotations: int
     articles: int
+    from_suggestions: int = 0  # of `annotations`, those made by accepting a suggested tag
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,18 @@ def report_summary(*, annotations: QuerySet[Annotation]) -> Summary:
 
 
 def tag_totals(*, annotations: QuerySet[Annotation]) -> list[TagTotal]:
-    """Annotations and articles per tag, in the vocabulary's order; unused tags left out."""
+    """Annotations and articles per tag, and how many of those annotations came from
+    suggestions, in the vocabulary's order; unused tags left out."""
     rows = selectors.tag_counts(annotations=annotations, group_by=["tag"])
+    suggested = selectors.tag_counts(
+        annotations=annotations.filter(from_suggestion=True), group_by=["tag"]
+    )
+    accepted = {row["tag"]: row["annotations"] for row in suggested}
     tags = Tag.objects.in_bulk([row["tag"] for row in rows], field_name="slug")
-    totals = [TagTotal(tags[row["tag"]], row["annotations"], row["articles"]) for row in rows]
+    totals = [
+        TagTotal(tags[row["tag"]], row["annotations"], row["articles"], accepted.get(row["tag"], 0))
+        for row in rows
+    ]
     return sorted(totals, key=lambda total: (total.tag.order, total.tag.name))
 
 

@@ -79,6 +79,8 @@ def corpus_agreement(*, filters: ReportFilters) -> Agreement:
     """Agreement over the articles the article-level filters (article, publisher, status)
     select, on the tags in `filters.tags` (all tags when empty).
 
+    With `filters.from_suggestion` False, only hand-made annotations count as a coder's
+    yes (True: only accepted suggestions), which tells how far suggestions drive agreement.
     The reviewer and date filters are ignored: cutting one reviewer or some days out of an
     article would count the rest of a coder's work as "no".
 
@@ -99,7 +101,8 @@ def corpus_agreement(*, filters: ReportFilters) -> Agreement:
     if not scope.coders:
         return Agreement(articles=0, sentences=0, coders=[], tags=[], overall=None)
     units_by_tag: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in _tagged_units(conditions, tags=filters.tags):
+    units = _tagged_units(conditions, tags=filters.tags, from_suggestion=filters.from_suggestion)
+    for row in units:
         if row["article_id"] in scope.coders:
             units_by_tag[row["tag"]].append(row)
     return _agreement(scope, units_by_tag)
@@ -132,10 +135,14 @@ def _sentences_per_article(conditions: Q) -> dict[int, int]:
     return {row["article_id"]: row["n"] for row in rows.annotate(n=Count("*"))}
 
 
-def _tagged_units(conditions: Q, *, tags: Sequence[str]) -> list[Mapping[str, Any]]:
+def _tagged_units(
+    conditions: Q, *, tags: Sequence[str], from_suggestion: bool | None = None
+) -> list[Mapping[str, Any]]:
     """One row per sentence and tag some coder gave it: `yes`, how many coders did, and
     `lone_coder`, the smallest of their user ids (the only one when `yes` is 1)."""
-    narrowed = {"article__annotations__tag__slug__in": tags} if tags else {}
+    narrowed: dict[str, Any] = {"article__annotations__tag__slug__in": tags} if tags else {}
+    if from_suggestion is not None:
+        narrowed["article__annotations__from_suggestion"] = from_suggestion
     rows = sentences_under_reviews(conditions, **narrowed).order_by()
     units: list[Mapping[str, Any]] = list(
         rows.values("article_id", "index", tag=F("article__annotations__tag_id")).annotate(

@@ -40,6 +40,7 @@ class AnnotationDraft:
     end: int | None = None
     sentences: tuple[int, int] | None = None
     note: str = ""
+    from_suggestion: bool = False
 
 
 def annotation_create(*, author: User, draft: AnnotationDraft) -> Annotation:
@@ -185,6 +186,7 @@ class _DraftContext:
             tag=tag,
             note=note_checked(draft.note),
             author=author,
+            from_suggestion=draft.from_suggestion,
         )
 
     def _span(self, draft: AnnotationDraft, article: Article) -> tuple[int, int]:
@@ -255,7 +257,14 @@ def _tag_for_new_annotation(tag: Tag | None, *, slug: str) -> Tag:
 
 
 def annotation_for_span(
-    *, article: Article, start: int, end: int, tag: Tag, note: str, author: User
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    tag: Tag,
+    note: str,
+    author: User,
+    from_suggestion: bool = False,
 ) -> Annotation:
     text = article.text
     return Annotation(
@@ -268,6 +277,7 @@ def annotation_for_span(
         tag=tag,
         note=note,
         author=author,
+        from_suggestion=from_suggestion,
     )
 
 

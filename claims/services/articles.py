@@ -1,8 +1,14 @@
 """Articles: reading an upload, storing it as an article with its sentences, editing its
-metadata, deleting it."""
+metadata, deleting it; an upload that nearly duplicates a stored article is stored only when
+the uploader says so."""
 
 import hashlib
+import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -11,16 +17,30 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
+from claims.ingest.fingerprints import fingerprints
 from claims.ingest.limits import MB, IngestLimits
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
-from claims.models import Article, Sentence
+from claims.models import Article, Sentence, SentenceFingerprint
 from claims.services.errors import Conflict, Rejected, TooLarge
+from claims.tasks import suggest_article
 
 TITLE_MAX = 300
+# The share of an upload's sentences (distinct, by their words) found in one stored article
+# from which the upload counts as a near-duplicate of it.
+NEAR_DUPLICATE_SHARE = 0.9
+# How many of an upload's fingerprints are looked up: the smallest ones, a sample that is the
+# same for every copy of a page (a bottom-k sketch); a larger upload's best match is then
+# counted exactly.
+_PROBE_SIZE = 2_000
+# A looser bar for the sample, so that an article at the threshold is not missed by chance.
+_PROBE_SHARE = 0.8
+_PROBE_CANDIDATES = 3
 
 
 class DuplicateArticleError(Conflict):
@@ -33,6 +53,24 @@ class DuplicateArticleError(Conflict):
             article=article.pk,
         )
         self.article = article
+
+
+class NearDuplicateError(Conflict):
+    """Most of the upload's sentences are those of a stored article; it is stored only with
+    `allow_near_duplicate`."""
+
+    def __init__(self, article: Article, share: float) -> None:
+        # Rounded down, so that a share just under a whole percent never reads as more.
+        self.percent = math.floor(share * 100)
+        super().__init__(
+            f"This content nearly duplicates article {article.pk} “{article.title}”: "
+            f"{self.percent}% of its sentences are in it. Store it anyway only if it is a "
+            "different article.",
+            code="near_duplicate",
+            article=article.pk,
+            share=round(share, 3),
+        )
+        self.article, self.share = article, share
 
 
 @dataclass(frozen=True)
@@ -60,6 +98,49 @@ def upload_read(*, stream: BinaryIO, filename: str = "", size: int | None = None
     return Upload(data=data, filename=filename)
 
 
+# Uploads waiting for their uploader to confirm a near-duplicate, kept under the hash of their
+# bytes; a day later they are gone.
+HELD_DIR = "held"
+HELD_FOR = timedelta(days=1)
+
+
+def upload_hold(*, upload: Upload) -> str:
+    """Keep an upload's bytes until its uploader confirms it; returns the key to ask for it."""
+    key = hashlib.sha256(upload.data).hexdigest()
+    name = f"{HELD_DIR}/{key}"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(upload.data))
+    _held_prune()
+    return key
+
+
+def upload_held(*, key: str, filename: str, field: str = "file") -> Upload | None:
+    """The upload held under `key`, or None when it is not (or no longer) held."""
+    if not _HELD_KEY.fullmatch(key) or not default_storage.exists(f"{HELD_DIR}/{key}"):
+        return None
+    with default_storage.open(f"{HELD_DIR}/{key}", "rb") as held:
+        return Upload(data=held.read(), filename=filename, field=field)
+
+
+def upload_release(*, key: str) -> None:
+    if _HELD_KEY.fullmatch(key):
+        default_storage.delete(f"{HELD_DIR}/{key}")
+
+
+_HELD_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _held_prune() -> None:
+    """Forget uploads held longer than HELD_FOR (their uploader did not come back)."""
+    if not default_storage.exists(HELD_DIR):
+        return
+    _, names = default_storage.listdir(HELD_DIR)
+    for name in names:
+        path = f"{HELD_DIR}/{name}"
+        if timezone.now() - default_storage.get_modified_time(path) > HELD_FOR:
+            default_storage.delete(path)
+
+
 def _too_large(size: int | None, *, field: str = "file") -> TooLarge:
     what = f"{size / 1024 / 1024:.1f} MB" if size is not None else "too large"
     return TooLarge(field, f"The file is {what}; the limit is {settings.MAX_UPLOAD_MB} MB.")
@@ -83,10 +164,12 @@ def article_ingest(
     title: str = "",
     publisher: str = "",
     source_url: str = "",
+    allow_near_duplicate: bool = False,
 ) -> Article:
     """Store an article and its sentences, or refuse the upload (saving nothing): Rejected
     naming what the pipeline could not read, DuplicateArticleError for content already
-    stored."""
+    stored, NearDuplicateError for content most of whose sentences are stored in one article
+    (unless `allow_near_duplicate`)."""
     if len(upload.data) > settings.MAX_UPLOAD_BYTES:
         raise _too_large(len(upload.data), field=upload.field)
     try:
@@ -97,6 +180,11 @@ def article_ingest(
     existing = Article.objects.filter(content_sha256=sha256).first()
     if existing is not None:
         raise DuplicateArticleError(existing)
+    hashes = fingerprints(sentence.text for sentence in parsed.sentences)
+    if not allow_near_duplicate:
+        match = near_duplicate_of(hashes)
+        if match is not None:
+            raise NearDuplicateError(*match)
     try:
         with transaction.atomic():
             article = _article_create(
@@ -108,6 +196,9 @@ def article_ingest(
                 publisher=publisher,
                 source_url=source_url,
             )
+            article_fingerprints_store(article_id=article.pk, hashes=hashes)
+            # Suggested tags come from the worker, once the article is there to read.
+            transaction.on_commit(partial(suggest_article.enqueue, article.pk))
     except IntegrityError:
         # Lost a race with an identical upload: report the winner, as above.
         winner = Article.objects.filter(content_sha256=sha256).first()
@@ -158,6 +249,48 @@ def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
     rows_insert(model=Sentence, columns=_SENTENCE_COLUMNS, rows=rows)
+
+
+def article_fingerprints_store(*, article_id: int, hashes: Iterable[int]) -> None:
+    """Index an article's distinct sentences for the near-duplicate look-up."""
+    rows = ((article_id, hashed) for hashed in set(hashes))
+    rows_insert(model=SentenceFingerprint, columns=("article_id", "hash"), rows=rows)
+
+
+def near_duplicate_of(hashes: set[int]) -> tuple[Article, float] | None:
+    """The stored article holding the largest share of these sentence fingerprints, with that
+    share, if it reaches NEAR_DUPLICATE_SHARE; None otherwise.
+
+    Found through the fingerprint index in one grouped query over the upload's (sampled)
+    fingerprints; only a large upload's few best candidates are then counted exactly.
+    """
+    if not hashes:
+        return None
+    probe = sorted(hashes)[:_PROBE_SIZE]
+    sampled = len(probe) < len(hashes)
+    least = math.ceil((_PROBE_SHARE if sampled else NEAR_DUPLICATE_SHARE) * len(probe))
+    candidates = (
+        SentenceFingerprint.objects.filter(hash__in=probe)
+        .values("article")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=least)
+        .order_by("-shared", "article")
+        .values_list("article", "shared")[:_PROBE_CANDIDATES]
+    )
+    shares = {
+        article_id: (_shared_with(article_id, hashes) if sampled else shared) / len(hashes)
+        for article_id, shared in candidates
+    }
+    best = max(shares, key=lambda article_id: (shares[article_id], -article_id), default=None)
+    if best is None or shares[best] < NEAR_DUPLICATE_SHARE:
+        return None
+    return Article.objects.get(pk=best), shares[best]
+
+
+def _shared_with(article_id: int, hashes: set[int]) -> int:
+    """How many of `hashes` one article has: its own fingerprints, read off the index."""
+    theirs = SentenceFingerprint.objects.filter(article_id=article_id).values_list("hash")
+    return len(hashes.intersection(hashed for (hashed,) in theirs.iterator()))
 
 
 def _block_numbers(parsed: ParsedDocument) -> list[int]:

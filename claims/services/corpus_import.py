@@ -20,8 +20,10 @@ from claims.exports.jsonl import (
     span_problem,
 )
 from claims.exports.rows import CHUNK_SIZE
+from claims.ingest.fingerprints import fingerprints
 from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
 from claims.services.annotations import CONTEXT_CHARS, NOTE_MAX_CHARS
+from claims.services.articles import article_fingerprints_store
 from claims.services.errors import Rejected
 
 SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
@@ -138,11 +140,15 @@ class CorpusImport:
         article.save()
         # The model stamps both on save; an import keeps the originals.
         Article.objects.filter(pk=article.pk).update(**self.article_moments(fields, where=where))
-        rows = (
+        rows = [
             (article.pk, index, block, start, end, article.text[start:end], kind)
             for index, start, end, kind, block in fields["sentences"]
-        )
+        ]
         rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
+        # Indexed for the near-duplicate look-up like any upload; an import itself is never
+        # refused as one: it restores what an export held.
+        hashes = fingerprints(row[5] for row in rows)
+        article_fingerprints_store(article_id=article.pk, hashes=hashes)
         return article.pk
 
     def article_moments(self, fields: dict[str, Any], *, where: str) -> dict[str, Any]:

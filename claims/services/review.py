@@ -18,10 +18,10 @@ from claims.services.events import events_record
 
 
 def assignments_create(
-    *, articles: list[Article], reviewers: list[User], editor: User
+    *, articles: list[Article], reviewers: list[User], editor: User, blind: bool = False
 ) -> list[Assignment]:
-    """Assign every article to every reviewer; pairs already assigned are left as they are.
-    Returns the new assignments."""
+    """Assign every article to every reviewer (`blind`: they see no suggested tags); pairs
+    already assigned are left as they are. Returns the new assignments."""
     in_role = set(
         Group.objects.filter(name=REVIEWER, user__in=reviewers).values_list("user", flat=True)
     )
@@ -42,7 +42,7 @@ def assignments_create(
             )
         )
         new = [
-            Assignment(article_id=a, reviewer_id=r, assigned_by=editor)
+            Assignment(article_id=a, reviewer_id=r, assigned_by=editor, blind=blind)
             for a, r in sorted(wanted - taken)
         ]
         Assignment.objects.bulk_create(new, ignore_conflicts=True)

@@ -1,4 +1,8 @@
-"""Import article files from the command line through the same service as uploads."""
+"""Import article files from the command line through the same service as uploads.
+
+A file whose text is stored already is reported as a duplicate; one most of whose sentences
+are stored in one article is reported as a near-duplicate and left out, unless
+--allow-near-duplicates says to store such files anyway."""
 
 import json
 from pathlib import Path
@@ -8,7 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.models import Article
-from claims.services.articles import DuplicateArticleError, article_ingest, upload_read
+from claims.services.articles import (
+    DuplicateArticleError,
+    NearDuplicateError,
+    article_ingest,
+    upload_read,
+)
 from claims.services.errors import Rejected
 
 
@@ -23,13 +32,22 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="Source URL of all files.")
         parser.add_argument("--user", default="", help="Username recorded as the uploader.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object per file.")
+        parser.add_argument(
+            "--allow-near-duplicates",
+            action="store_true",
+            help="Store files even when most of their sentences are in a stored article.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = _user_named(options["user"])
         failures = 0
         for path in options["paths"]:
             outcome = _import_one(
-                Path(path), user=user, publisher=options["publisher"], url=options["url"]
+                Path(path),
+                user=user,
+                publisher=options["publisher"],
+                url=options["url"],
+                allow_near_duplicate=options["allow_near_duplicates"],
             )
             failures += outcome["status"] == "error"
             self._report(outcome, as_json=options["json"])
@@ -46,6 +64,11 @@ class Command(BaseCommand):
             )
         elif outcome["status"] == "duplicate":
             self.stdout.write(f"duplicate {outcome['file']}: {outcome['error']}")
+        elif outcome["status"] == "near_duplicate":
+            self.stdout.write(
+                f"near-duplicate {outcome['file']}: {outcome['error']} Not stored; "
+                "--allow-near-duplicates stores it."
+            )
         else:
             self.stderr.write(f"error    {outcome['file']}: {outcome['error']}")
 
@@ -59,7 +82,9 @@ def _user_named(username: str):
     return user
 
 
-def _import_one(path: Path, *, user, publisher: str, url: str) -> dict[str, Any]:
+def _import_one(
+    path: Path, *, user, publisher: str, url: str, allow_near_duplicate: bool
+) -> dict[str, Any]:
     outcome: dict[str, Any] = {
         "file": str(path),
         "status": "error",
@@ -67,11 +92,21 @@ def _import_one(path: Path, *, user, publisher: str, url: str) -> dict[str, Any]
         "title": None,
         "sentences": None,
         "error": None,
+        "share": None,
     }
     try:
         with path.open("rb") as stream:
             upload = upload_read(stream=stream, filename=path.name, size=path.stat().st_size)
-        article = article_ingest(upload=upload, user=user, publisher=publisher, source_url=url)
+        article = article_ingest(
+            upload=upload,
+            user=user,
+            publisher=publisher,
+            source_url=url,
+            allow_near_duplicate=allow_near_duplicate,
+        )
+    except NearDuplicateError as error:
+        described = _described(error.article, status="near_duplicate", error=error.message)
+        return outcome | described | {"share": round(error.share, 3)}
     except DuplicateArticleError as error:
         return outcome | _described(error.article, status="duplicate", error=error.message)
     except Rejected as error:

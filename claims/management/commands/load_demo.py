@@ -1,6 +1,6 @@
 """Create the demo users, articles and the two demo reviewers' annotations, and assign both
-reviewers one article whose reviews are done, ready to adjudicate; safe to run again (it adds
-only what is missing)."""
+reviewers one article whose reviews are done, ready to adjudicate, and suggest tags for the
+articles; safe to run again (it adds only what is missing)."""
 
 import secrets
 from pathlib import Path
@@ -18,6 +18,7 @@ from claims.review.selectors import article_assignments
 from claims.services.annotations import AnnotationDraft, annotations_bulk_create
 from claims.services.articles import DuplicateArticleError, Upload, article_ingest
 from claims.services.review import assignment_mark, assignments_create
+from claims.services.suggestions import suggestions_compute
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
 DEMO_USERS = [("reviewer", REVIEWER), ("reviewer2", REVIEWER), ("editor", EDITOR)]
@@ -131,6 +132,17 @@ class Command(BaseCommand):
         for username in BOTH:
             self.stdout.write(_demo_annotations(username))
         self.stdout.write(_demo_assignments(editor=uploader))
+        self.stdout.write(_demo_suggestions(uploader))
+
+
+def _demo_suggestions(uploader) -> str:
+    """Suggested tags for the demo articles now, so the first page opened shows them (the
+    worker would compute them a moment later anyway; it skips articles that have them)."""
+    demo = Article.objects.filter(
+        created_by=uploader, original_filename__in=[name for name, _, _ in DEMO_ARTICLES]
+    ).only("pk")
+    stored = sum(suggestions_compute(article=article) for article in demo)
+    return f"suggested tags: {stored} new"
 
 
 def _demo_user(username: str, role: str) -> tuple[str, str] | None:

@@ -1,4 +1,5 @@
-// The annotation page's entry: loads the annotations in view (mine, someone's, the final ones), wires the controls.
+// The annotation page's entry: loads the annotations in view (mine, someone's, the final ones) and the
+// suggested tags, wires the controls.
 import { $, element } from "./dom.js";
 import { onClick, onKey, onPointerUp, tagSelection } from "./input.js";
 import { newItem, panelCounts, setPanelFilter } from "./panel.js";
@@ -22,6 +23,7 @@ import {
   ui,
 } from "./state.js";
 import { say } from "./status.js";
+import { drawSuggestions, fetchSuggestions, setUpSuggestions } from "./suggestions.js";
 
 // ---------------------------------------------------------------- loading and views
 
@@ -163,10 +165,17 @@ function start() {
   window.addEventListener("beforeunload", (event) => {
     if (anyUnsaved()) event.preventDefault();
   });
+  setUpSuggestions();
   if (sentences.length) {
     selectSentence(0, false);
   }
-  loadAnnotations();
+  load();
+}
+
+async function load() {
+  const suggested = fetchSuggestions();
+  await loadAnnotations();
+  drawSuggestions(await suggested);
 }
 
 start();

@@ -45,10 +45,12 @@ export class Highlights {
     return this.tags.get(slug)?.colour || NO_COLOUR;
   }
 
-  drawSentence(sentence, annotations) {
+  drawSentence(sentence, annotations, suggested = []) {
     // Whole-sentence tags colour the sentence; shorter ones mark their words; each annotation
-    // ending here (or running past the last sentence) gets its label.
+    // ending here (or running past the last sentence) gets its label. Suggested tags (always
+    // whole sentences) get a dashed outline and a label of their own after the annotations'.
     const { el } = sentence;
+    this.outline(el, suggested);
     const drawn = [...annotations].sort(this.order);
     const whole = drawn.filter((a) => a.start <= sentence.start && a.end >= sentence.end);
     const partial = drawn.filter((a) => !whole.includes(a));
@@ -59,7 +61,11 @@ export class Highlights {
     const parts = partial.length ? this.segments(sentence, partial) : [document.createTextNode(sentence.text)];
     const last = sentence.index === this.sentences.length - 1;
     const labelled = drawn.filter((a) => a.end <= sentence.end || last);
-    el.replaceChildren(...parts, ...labelled.map((ann) => this.chip(ann)));
+    el.replaceChildren(
+      ...parts,
+      ...labelled.map((ann) => this.chip(ann)),
+      ...suggested.map((suggestion) => this.suggestionChip(suggestion)),
+    );
   }
 
   segments(sentence, partial) {
@@ -104,7 +110,42 @@ export class Highlights {
   label(ann) {
     const name = this.tags.get(ann.tag)?.name || ann.tag;
     const who = ann.final ? " · final" : ann.author !== this.username ? ` · ${ann.author}` : "";
+    const origin = ann.from_suggestion ? " · from suggestion" : "";
     const state = ann.state === "failed" ? " ⚠ not saved" : ann.state === "saving" ? " …" : "";
-    return `${name}${who}${state}`;
+    return `${name}${who}${origin}${state}`;
+  }
+
+  drawSuggested(sentence, suggested) {
+    // Only its suggested tags changed: their outline and labels; text and annotations stay.
+    const { el } = sentence;
+    this.outline(el, suggested);
+    for (const chip of el.querySelectorAll(".chip.suggestion")) chip.remove();
+    if (suggested.length) el.append(...suggested.map((s) => this.suggestionChip(s)));
+  }
+
+  outline(el, suggested) {
+    el.classList.toggle("suggested", suggested.length > 0);
+    if (suggested.length) el.style.setProperty("--suggest-colour", this.colour(suggested[0].tag));
+    else el.style.removeProperty("--suggest-colour");
+  }
+
+  suggestionChip(suggestion) {
+    // Dashed, and saying "suggested" in words: never taken for an annotation, by sight or by
+    // a screen reader (which reads the label given here, the CSS one being decoration).
+    const chip = document.createElement("span");
+    chip.className = "chip suggestion";
+    chip.dataset.suggestion = suggestion.id;
+    const text = this.suggestionText(suggestion);
+    chip.dataset.label = `suggested: ${this.tags.get(suggestion.tag)?.name || suggestion.tag}`;
+    chip.setAttribute("role", "note");
+    chip.setAttribute("aria-label", text);
+    chip.title = text;
+    chip.style.setProperty("--tag-colour", this.colour(suggestion.tag));
+    return chip;
+  }
+
+  suggestionText(suggestion) {
+    const name = this.tags.get(suggestion.tag)?.name || suggestion.tag;
+    return `Suggested: ${name}, score ${suggestion.score.toFixed(2)}. ${suggestion.reason}`;
   }
 }

@@ -1,9 +1,11 @@
-// What the keyboard and the mouse do on the article: move and extend the selection, tag, note, delete, undo.
+// What the keyboard and the mouse do on the article: move and extend the selection, tag, note, delete,
+// answer suggested tags, undo.
 import { $ } from "./dom.js";
 import { codePointLength } from "./offsets.js";
 import { noteEdit, setPanelFilter } from "./panel.js";
 import { annotationCreate, annotationsDelete, undo } from "./saving.js";
 import { focusSentence, moveCursor, quoteOf, selectSentence, selection, showSelection } from "./sentences.js";
+import { acceptAtSelection, acceptTagAtSelection, dismissAtSelection } from "./suggestions.js";
 import { FINAL, annotations, data, docEl, indexOfElement, isMine, itemEls, sentences, tagByKey, ui } from "./state.js";
 import { say } from "./status.js";
 
@@ -62,6 +64,9 @@ function handleKey(key, shift) {
   else if (key === "K") moveCursor(-1, true);
   else if (tagByKey.has(key)) tagSelection(tagByKey.get(key));
   else if (key === "n") noteAtSelection();
+  else if (key === "a") acceptAtSelection();
+  else if (key === "A") acceptTagAtSelection();
+  else if (key === "x") dismissAtSelection();
   else if (key === "Delete" || key === "Backspace") finalViewRefuses() || annotationsDelete(mineAt(selection()));
   else if (key === "?") $("shortcuts").showModal();
   else if (key === "Escape") selectSentence(ui.cursor, false);

@@ -27,6 +27,20 @@ export function panelInsert(ann) {
   panelCounts();
 }
 
+export function panelInsertMany(list) {
+  // Many at once (a whole tag's suggestions accepted): one sort, and the items already listed
+  // stay where they are (a note being written keeps its focus).
+  const fresh = new Set(list.map((ann) => newItem(ann)));
+  const ordered = [...itemEls.keys()].map((key) => annotations.get(key)).sort(highlights.order);
+  let next = null;
+  for (let k = ordered.length - 1; k >= 0; k--) {
+    const li = itemEls.get(ordered[k].key);
+    if (fresh.has(li)) listEl.insertBefore(li, next);
+    next = li;
+  }
+  panelCounts();
+}
+
 export function panelRemove(ann) {
   itemEls.get(ann.key)?.remove();
   itemEls.delete(ann.key);

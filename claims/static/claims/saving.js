@@ -156,7 +156,9 @@ export function retryOperation(ann) {
 
 // ---------------------------------------------------------------- undo
 
-function pushUndo(entry) {
+// An entry is {kind: "create" | "delete" | "change", ...}, or one that undoes itself
+// ({undo: async () => ...}: suggestions.js's accepts and dismisses).
+export function pushUndo(entry) {
   undoStack.push(entry);
   if (undoStack.length > 200) undoStack.shift();
   $("undo-button").disabled = false;
@@ -166,6 +168,7 @@ export async function undo() {
   const entry = undoStack.pop();
   $("undo-button").disabled = undoStack.length === 0;
   if (!entry) return say("Nothing to undo.");
+  if (entry.undo) return entry.undo();
   if (entry.kind === "create") {
     await annotationsDelete([entry.ann], { undoable: false });
     say("Undone: the tag is removed.");

@@ -1,6 +1,6 @@
 // The article's sentences: the tags drawn on them, the selection and the roving focus.
 import { $ } from "./dom.js";
-import { annotations, bySentence, docEl, highlights, sentences, ui } from "./state.js";
+import { annotations, bySentence, docEl, highlights, sentences, suggestedBySentence, ui } from "./state.js";
 
 export function selection() {
   if (ui.exactRange) return ui.exactRange;
@@ -31,9 +31,17 @@ export function undraw(ann) {
 export function redrawSentences(indexes) {
   for (const i of indexes) {
     const keys = bySentence.get(i) || [];
-    highlights.drawSentence(sentences[i], [...keys].map((key) => annotations.get(key)));
+    const suggested = (ui.showSuggestions && suggestedBySentence.get(i)) || [];
+    highlights.drawSentence(sentences[i], [...keys].map((key) => annotations.get(key)), suggested);
   }
   showProgress();
+}
+
+export function redrawSuggested(indexes) {
+  // Quicker than redrawSentences where only suggested tags changed (a thousand on loading).
+  for (const i of indexes) {
+    highlights.drawSuggested(sentences[i], (ui.showSuggestions && suggestedBySentence.get(i)) || []);
+  }
 }
 
 export function showSelection() {
@@ -42,6 +50,8 @@ export function showSelection() {
   for (let i = highlights.sentenceAt(start); i < sentences.length && sentences[i].start < end; i++) {
     sentences[i].el.classList.add("selected");
   }
+  // The side panel's suggestions follow the selection (suggestions.js listens).
+  docEl.dispatchEvent(new CustomEvent("selectionshown"));
 }
 
 export function showProgress() {

@@ -26,6 +26,8 @@ export const highlights = new Highlights({ sentences, tags, username: data.user.
 export const annotations = new Map();
 export const bySentence = new Map(); // sentence index -> Set of keys drawn on it
 export const itemEls = new Map(); // key -> <li> in the side panel
+// Suggested tags still open for this user, by sentence index, in tag order (suggestions.js).
+export const suggestedBySentence = new Map();
 export const FINAL = ":final"; // the view of the final tags (no username holds a colon)
 
 // One object rather than exported `let`s: an importer cannot assign to an imported binding.
@@ -36,6 +38,7 @@ export const ui = {
   pointerSelected: false, // a drag just selected text: the click ending it must not reset it
   viewAuthor: "", // "" mine, "*" everyone, FINAL, or a username
   panelFilter: "",
+  showSuggestions: true, // the "Show suggestions" switch (remembered in localStorage)
 };
 
 let nextKey = 1;

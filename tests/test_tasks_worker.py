@@ -1,0 +1,76 @@
+"""The background work through a real worker: `manage.py db_worker` started as its own
+process on the test database runs the tasks that an upload and a corpus run queue."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from claims.models import Article, Suggestion, SuggestionRun
+from claims.services.articles import Upload, article_ingest
+from claims.services.suggestions import suggestion_run_start
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the worker is another process: it needs the test database on a server",
+    ),
+]
+
+
+def run_worker() -> subprocess.CompletedProcess:
+    """One worker over the test database until the queue is empty (bounded in time)."""
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "worker-test"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def upload(text: str) -> Article:
+    return article_ingest(upload=Upload(data=text.encode(), filename="page.txt"), user=None)
+
+
+def test_the_worker_suggests_tags_for_a_new_upload():
+    article = upload("Our stem cells cure arthritis completely.\nTreatment costs $4,500.\n")
+    assert DBTaskResult.objects.filter(task_path="claims.tasks.suggest_article").count() == 1
+    assert not Suggestion.objects.filter(article=article).exists()  # not in the request
+    finished = run_worker()
+    assert finished.returncode == 0, finished.stderr
+    result = DBTaskResult.objects.get(task_path="claims.tasks.suggest_article")
+    assert result.status == "SUCCESSFUL", finished.stderr
+    price = Suggestion.objects.get(article=article, tag__slug="price-claim", shown=True)
+    assert price.sentence == 1
+
+
+def test_the_worker_runs_a_corpus_run_to_the_end_with_its_progress():
+    articles = [upload(f"Clinic {n}: our cells fully restore cartilage.\n") for n in range(3)]
+    Suggestion.objects.all().delete()  # as if they predated suggestions
+    DBTaskResult.objects.all().delete()
+    run = suggestion_run_start(user=None)
+    assert (run.state, run.total) == ("queued", 3)
+    finished = run_worker()
+    assert finished.returncode == 0, finished.stderr
+    run.refresh_from_db()
+    assert (run.state, run.done, run.error) == ("finished", 3, "")
+    assert run.finished_at is not None
+    for article in articles:
+        assert Suggestion.objects.filter(article=article, model=run.model).exists()
+    assert not SuggestionRun.objects.filter(state__in=["queued", "running"]).exists()
