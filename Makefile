@@ -29,6 +29,7 @@ bench: $(VENV)/.installed-dev chromium
 	@# The load test needs PostgreSQL: gunicorn workers sharing one database.
 	if [ -n "$${DATABASE_URL:-}" ]; then SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/load.py; fi
 	$(PY) bench/segmenters.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/suggest.py
 
 screenshots: $(VENV)/.installed-dev chromium
 	$(PY) docs/screenshots.py

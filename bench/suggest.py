@@ -1,6 +1,7 @@
-"""Quality and speed of the claim suggester, the pure pipeline only (no database).
+"""Quality and speed of the claim suggester: the pure pipeline, then the server and the worker.
 
-Usage: `python bench/suggest.py [--only quality|scoring|training]`. Prints:
+Usage: `python bench/suggest.py [--only quality|scoring|training|worker]` (`make bench`).
+Prints:
 1. precision, recall and F1 per tag and micro on the held-out pages (claims/suggest/corpus/
    heldout, never used for training or tuning) for the naive keyword baseline and for the
    checked-in default model at its calibrated thresholds;
@@ -8,21 +9,29 @@ Usage: `python bench/suggest.py [--only quality|scoring|training]`. Prints:
    scores and reasons; p50 of RUNS runs, per-sentence caches emptied before each, so no run
    reuses another's work; per-word caches stay warm, as in a worker), and to score it only;
 3. the time to train (vectorise, 5-fold cross-validation, calibration, final fit) on 100,000
-   labelled sentences: the training pages repeated with light, deterministic perturbation.
+   labelled sentences: the training pages repeated with light, deterministic perturbation;
+4. with DATABASE_URL naming a PostgreSQL server, on a throwaway database there: the same article
+   uploaded, its suggestions computed and stored and read through the API (p50), and a corpus
+   run over 2,000 stored articles (~126,000 sentences) by a real `manage.py db_worker` process
+   (articles per second).
 
 Targets on a 2-core machine: micro-F1 >= 0.75, price-claim F1 >= 0.9 and every tag's
-precision >= 0.8 on held-out; scoring 1,225 sentences well under 300 ms; training on 100,000
-sentences <= 60 s.
+precision >= 0.8 on held-out; suggestions for 1,225 sentences <= 300 ms server-side; training
+on 100,000 sentences <= 60 s.
 """
 
 import argparse
+import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from hashlib import sha256
 
-from harness import project_on_path
+from harness import ROOT, project_on_path
 
 project_on_path()
 
@@ -190,13 +199,142 @@ def training_speed() -> None:
     )
 
 
-# ---- worker_figures() -------------------------------------------------------------------------
-# The database and task-worker figures (computing suggestions for stored articles through the
-# task queue) are added here by the Django side: `def worker_figures() -> None`.
-# ------------------------------------------------------------------------------------------------
+WORKER_ARTICLES = 2_000
+SENTENCES_PER_ARTICLE = 63  # ~126,000 sentences in all, the corpus size of the other benches
 
 
-PARTS = ("quality", "scoring", "training")
+def worker_figures() -> None:
+    """Server side, on a throwaway PostgreSQL database: computing and storing the 1,225-sentence
+    article's suggestions, reading them through the API, and a corpus run over 2,000 stored
+    articles by a real `db_worker` process."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("server and worker figures need PostgreSQL: set DATABASE_URL=postgres://...")
+        return
+    from harness import django_setup, test_database
+
+    django_setup()
+    with test_database():
+        _server_figures()
+        _worker_run()
+
+
+def _server_figures() -> None:
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from claims.models import REVIEWER, Suggestion
+    from claims.services.articles import Upload, article_ingest
+    from claims.services.suggestions import suggester_active, suggester_model, suggestions_compute
+
+    article_text = "\n\n".join(sentence.text for sentence in article_of(ARTICLE_SENTENCES))
+    article = article_ingest(
+        upload=Upload(data=article_text.encode(), filename="long-page.txt"), user=None
+    )
+    version = suggester_active()
+    suggester_model(version)  # the worker holds the model once loaded
+
+    times = []
+    for _ in range(RUNS):
+        Suggestion.objects.filter(article=article).delete()
+        clear_text_caches()
+        started = time.perf_counter()
+        stored = suggestions_compute(article=article, version=version)
+        times.append(time.perf_counter() - started)
+    computed = statistics.median(times)
+    reviewer = User.objects.create_user("bench-reviewer", password="bench-password")
+    reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(reviewer)
+    url = f"/api/v1/articles/{article.pk}/suggestions/"
+    shown = len(client.get(url).json()["results"])
+    read = median_seconds(lambda: client.get(url))
+    print(
+        f"article of {article.sentences.count():,} sentences: suggestions computed and stored "
+        f"({stored:,} rows, hidden ones included) p50 {computed * 1000:.0f} ms; "
+        f"GET /api/v1/articles/{{id}}/suggestions/ "
+        f"({shown} shown) p50 {read * 1000:.0f} ms; {RUNS} runs each"
+    )
+
+
+def _worker_run() -> None:
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from claims.bulk_rows import rows_insert
+    from claims.models import Article, Sentence, Suggestion, SuggestionRun
+    from claims.services.suggestions import suggestion_run_start
+
+    seed = article_of(WORKER_ARTICLES * SENTENCES_PER_ARTICLE // 10)
+    articles, layouts = [], []
+    for number in range(WORKER_ARTICLES):
+        first = number * SENTENCES_PER_ARTICLE % (len(seed) - SENTENCES_PER_ARTICLE)
+        sentences = seed[first : first + SENTENCES_PER_ARTICLE]
+        text, spans = "", []
+        for index, sentence in enumerate(sentences):
+            if index:
+                text += "\n\n" if sentence.block != sentences[index - 1].block else " "
+            spans.append((sentence.block, len(text), len(text) + len(sentence.text), sentence.kind))
+            text += sentence.text
+        text += f"\n\nPage {_letters(number + 1)}."
+        spans.append(
+            (
+                spans[-1][0] + 1,
+                len(text) - len(f"Page {_letters(number + 1)}."),
+                len(text),
+                "paragraph",
+            )
+        )
+        articles.append(
+            Article(
+                title=f"Clinic page {number + 1}",
+                publisher=f"Clinic {number % 150 + 1}",
+                media_type="text/plain",
+                original_size=len(text),
+                text=text,
+                text_length=len(text),
+                content_sha256=sha256(text.encode()).hexdigest(),
+                language="en",
+            )
+        )
+        layouts.append(spans)
+    stored = Article.objects.bulk_create(articles, batch_size=500)
+    rows_insert(
+        model=Sentence,
+        columns=("article_id", "index", "block", "start", "end", "text", "kind"),
+        rows=(
+            (article.pk, index, block, start, end, article.text[start:end], kind)
+            for article, spans in zip(stored, layouts, strict=True)
+            for index, (block, start, end, kind) in enumerate(spans)
+        ),
+    )
+    sentence_count = Sentence.objects.filter(article__in=stored).count()
+    DBTaskResult.objects.all().delete()
+    run = suggestion_run_start(user=None)
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"]
+    started = time.perf_counter()
+    finished = subprocess.run(
+        [*command, "--no-startup-delay"], cwd=ROOT, env=env, capture_output=True, timeout=1800
+    )
+    seconds = time.perf_counter() - started
+    run.refresh_from_db()
+    if finished.returncode or run.state != SuggestionRun.State.FINISHED:
+        raise SystemExit(f"the worker failed ({run.state}): {finished.stderr.decode()[-2000:]}")
+    stored_suggestions = Suggestion.objects.filter(model=run.model).count()
+    print(
+        f"corpus run by one db_worker process: {run.done:,} articles ({sentence_count:,} sentences) "
+        f"in {seconds:.1f} s, {run.done / seconds:.0f} articles/s, "
+        f"{sentence_count / seconds:,.0f} sentences/s, {stored_suggestions:,} suggestions stored "
+        f"(worker start-up included)"
+    )
+
+
+PARTS = ("quality", "scoring", "training", "worker")
 
 
 def main() -> None:
@@ -214,6 +352,8 @@ def main() -> None:
         scoring_speed(model)
     if "training" in parts:
         training_speed()
+    if "worker" in parts:
+        worker_figures()
 
 
 if __name__ == "__main__":
