@@ -13,7 +13,12 @@ def rows_insert(*, model: type[Model], columns: tuple[str, ...], rows: Iterable[
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # COPY goes around Django's cursor wrapper: this turns the driver's errors into
+            # Django's own (IntegrityError...), as execute() would.
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:

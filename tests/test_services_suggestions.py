@@ -2,6 +2,7 @@
 dismissing, undoing, blind passes, and corpus runs."""
 
 import pytest
+from django.db import IntegrityError
 
 from claims.models import (
     Annotation,
@@ -28,6 +29,7 @@ from claims.services.suggestions import (
     suggestions_hidden_for,
     suggestions_reopen,
 )
+from claims.suggest.suggest import Suggestion as Suggested
 from tests.helpers import annotate_sentences, suggested
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,42 @@ def test_it_computes_an_articles_suggestions_once_per_version(make_article):
     first = suggestions_compute(article=article)
     assert suggestions_compute(article=article) == 0
     assert Suggestion.objects.filter(article=article).count() == first
+
+
+def test_it_keeps_the_set_a_concurrent_run_stored_first(make_article, monkeypatch):
+    article = make_article()
+    suggestions_compute(article=article)
+    first = set(Suggestion.objects.filter(article=article).values_list("pk", flat=True))
+    # A second worker that checked before the first one stored: its COPY meets the rows.
+    monkeypatch.setattr(
+        "claims.services.suggestions.Suggestion.objects.filter",
+        _exists_never_then_real(Suggestion.objects.filter),
+    )
+    assert suggestions_compute(article=article) == 0
+    assert set(Suggestion.objects.filter(article=article).values_list("pk", flat=True)) == first
+
+
+def test_a_row_the_model_got_wrong_is_an_error_not_a_silent_skip(make_article, monkeypatch):
+    article = make_article()
+    wrong = [Suggested(sentence=3, tag="price-claim", score=1.5, reason="", shown=True)]
+    monkeypatch.setattr("claims.services.suggestions.suggest", lambda *a, **k: wrong)
+    with pytest.raises(IntegrityError):
+        suggestions_compute(article=article)
+    assert not Suggestion.objects.filter(article=article).exists()
+
+
+def _exists_never_then_real(real_filter):
+    """`filter()` whose first `.exists()` answers False, as it did before the rows arrived."""
+    calls = {"count": 0}
+
+    def patched(*args, **kwargs):
+        queryset = real_filter(*args, **kwargs)
+        calls["count"] += 1
+        if calls["count"] == 1:
+            return queryset.none()
+        return queryset
+
+    return patched
 
 
 def test_it_leaves_archived_tags_out(make_article):
