@@ -327,8 +327,8 @@ def _worker_run() -> None:
         raise SystemExit(f"the worker failed ({run.state}): {finished.stderr.decode()[-2000:]}")
     stored_suggestions = Suggestion.objects.filter(model=run.model).count()
     print(
-        f"corpus run by one db_worker process: {run.done:,} articles ({sentence_count:,} sentences) "
-        f"in {seconds:.1f} s, {run.done / seconds:.0f} articles/s, "
+        f"corpus run by one db_worker process: {run.done:,} articles "
+        f"({sentence_count:,} sentences) in {seconds:.1f} s, {run.done / seconds:.0f} articles/s, "
         f"{sentence_count / seconds:,.0f} sentences/s, {stored_suggestions:,} suggestions stored "
         f"(worker start-up included)"
     )
