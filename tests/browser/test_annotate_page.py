@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from claims.models import Annotation, Article, Assignment, Sentence
 from claims.services.review import assignments_create
+from tests.browser.conftest import AnnotatePage
 
 # The live server runs in a thread of its own, so tests commit; the roles and default tags
 # that migrations create are restored after each flush.
@@ -371,3 +372,33 @@ def test_it_lets_an_editor_switch_between_mine_one_reviewer_and_everyone(
 
     ui.show_annotations_of("Mine")
     expect(ui.chips).to_have_count(0)
+
+
+def test_a_link_to_a_sentence_selects_it_so_a_key_tags_that_sentence(
+    signed_in_page, reviewer, article
+):
+    price = _sentence(article, "Treatment costs from")
+    page = signed_in_page(reviewer)
+    page.goto(f"/articles/{article.pk}/#s{price.index}")
+    page.wait_for_selector('body[data-ready="true"]')
+    ui = AnnotatePage(page, article)
+    _expect_focus_on(ui, price.index)
+    with ui.api_call("POST") as created:
+        page.keyboard.press("1")
+    assert created.value.status == 201
+    assert _stored() == [("rita", "unsupported", *_span(price), "")]
+
+    # Following another link on the page moves the selection with it.
+    anecdote = _sentence(article, "A 52-year-old woman")
+    page.evaluate(f"window.location.hash = '#s{anecdote.index}'")
+    _expect_focus_on(ui, anecdote.index)
+    expect(ui.sentence(anecdote.index)).to_have_class(re.compile(r"\bselected\b"))
+
+
+def test_a_link_to_a_sentence_the_article_lacks_selects_the_first(
+    signed_in_page, reviewer, article
+):
+    page = signed_in_page(reviewer)
+    page.goto(f"/articles/{article.pk}/#s999")
+    page.wait_for_selector('body[data-ready="true"]')
+    _expect_focus_on(AnnotatePage(page, article), 0)

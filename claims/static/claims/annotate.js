@@ -167,9 +167,21 @@ function start() {
   });
   setUpSuggestions();
   if (sentences.length) {
-    selectSentence(0, false);
+    selectSentence(linkedSentence() ?? 0, false);
   }
+  // A link to a sentence ("Sentence 20" in a report or the history) selects it, so the next
+  // key acts on the sentence the reviewer was sent to.
+  window.addEventListener("hashchange", () => {
+    const index = linkedSentence();
+    if (index !== null) selectSentence(index, false);
+  });
   load();
+}
+
+function linkedSentence() {
+  const match = /^#s(\d+)$/.exec(window.location.hash);
+  const index = match ? Number(match[1]) : -1;
+  return index >= 0 && index < sentences.length ? index : null;
 }
 
 async function load() {
