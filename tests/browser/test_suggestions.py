@@ -178,6 +178,14 @@ def test_a_reviewer_accepts_and_dismisses_suggestions_by_key_and_by_mouse_and_un
         "data-label", "suggested: Unsupported"
     )
 
+    # Dismissing by mouse, from the panel's button.
+    with _suggestion_call(ui, "dismiss") as dismissed:
+        ui.page.get_by_role("button", name="Dismiss suggested Overstated").click()
+    assert dismissed.value.status == 200
+    assert _answers() == [(safety.index, "overstated", "dismissed", False)]
+    expect(_suggestion_chips(ui, safety.index)).to_have_count(len(on_safety) - 1)
+    assert _annotations() == []
+
 
 def test_a_reviewer_accepts_every_suggestion_of_a_tag_after_confirming_and_undoes_it(
     annotate_page, reviewer, make_article
@@ -201,7 +209,18 @@ def test_a_reviewer_accepts_every_suggestion_of_a_tag_after_confirming_and_undoe
     expect(ui.sentence(1)).to_be_focused()
     assert _annotations() == []
 
+    # Cancelled and asked again at once, before the cancelled dialog's "close" event has run:
+    # the second answer still counts.
     ui.page.keyboard.press("Shift+A")
+    expect(dialog).to_be_visible()
+    ui.page.evaluate(
+        """() => {
+            document.getElementById("accept-all").close("cancel");
+            const key = { key: "A", code: "KeyA", shiftKey: true, bubbles: true };
+            document.activeElement.dispatchEvent(new KeyboardEvent("keydown", key));
+        }"""
+    )
+    expect(dialog).to_be_visible()
     with _suggestion_call(ui, "accept") as accepted:
         dialog.get_by_role("button", name="Accept all").click()
     assert accepted.value.status == 200

@@ -316,15 +316,19 @@ function confirmAcceptTag(slug) {
   $("accept-all-message").textContent =
     `Accept ${them} of “${tagName(slug)}” in this article? Each becomes your annotation; Undo takes them all back.`;
   const dialog = $("accept-all");
-  dialog.returnValue = "";
   dialog.showModal();
 }
 
-function onConfirmClosed() {
+// The answer is read when the button is pressed, not from the dialog's "close" event: that
+// event is queued, and one left over from a cancelled dialog could run after the next opening.
+function onConfirmSubmitted(event) {
   const slug = tagToAccept;
   tagToAccept = "";
+  if (event.submitter?.value === "accept" && slug) suggestionsAcceptTag(slug);
+}
+
+function onConfirmClosed() {
   focusSentence(ui.cursor);
-  if ($("accept-all").returnValue === "accept" && slug) suggestionsAcceptTag(slug);
 }
 
 async function suggestionsAcceptTag(slug) {
@@ -400,5 +404,6 @@ export function setUpSuggestions() {
   const reviewersSee = $("reviewers-see-suggestions");
   reviewersSee?.addEventListener("change", () => setReviewersSee(reviewersSee));
   $("accept-all").addEventListener("close", onConfirmClosed);
+  $("accept-all").querySelector("form").addEventListener("submit", onConfirmSubmitted);
   docEl.addEventListener("selectionshown", showForSelection);
 }
