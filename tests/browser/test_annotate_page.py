@@ -402,3 +402,46 @@ def test_a_link_to_a_sentence_the_article_lacks_selects_the_first(
     page.goto(f"/articles/{article.pk}/#s999")
     page.wait_for_selector('body[data-ready="true"]')
     _expect_focus_on(AnnotatePage(page, article), 0)
+
+
+def test_escape_keeps_a_note_being_typed_until_pressed_again(
+    annotate_page, reviewer, article, make_annotation
+):
+    claim = _sentence(article, "Our stem cell therapy repairs")
+    make_annotation(
+        author=reviewer, article=article, tag="overstated", sentences=(claim.index,) * 2
+    )
+    ui = annotate_page(reviewer, article)
+    ui.sentence(claim.index).click()
+    ui.page.keyboard.press("n")
+    note = ui.page.get_by_label("Note")
+    note.fill(NOTE)
+    note.press("Escape")
+    expect(note).to_be_visible()
+    expect(note).to_have_value(NOTE)
+    expect(ui.page.get_by_role("status")).to_contain_text("Escape again discards it")
+    with ui.api_call("PATCH", detail=True) as changed:
+        note.press("Control+Enter")
+    assert changed.value.status == 200
+    assert _stored() == [("rita", "overstated", *_span(claim), NOTE)]
+
+    # Pressed twice, it discards the change; an untouched note closes at the first press.
+    ui.page.keyboard.press("n")
+    note.fill("Second thoughts")
+    note.press("Escape")
+    note.press("Escape")
+    expect(note).to_have_count(0)
+    ui.page.keyboard.press("n")
+    note.press("Escape")
+    expect(note).to_have_count(0)
+    assert _stored() == [("rita", "overstated", *_span(claim), NOTE)]
+
+
+def test_a_digit_no_tag_has_says_so_and_tags_nothing(annotate_page, reviewer, article):
+    ui = annotate_page(reviewer, article)
+    ui.sentence(1).click()
+    ui.page.keyboard.press("9")
+    expect(ui.page.get_by_role("status")).to_have_text(
+        "No tag has the key 9. The palette shows each tag's key."
+    )
+    assert _stored() == []

@@ -63,6 +63,7 @@ function handleKey(key, shift) {
   else if (key === "J") moveCursor(1, true);
   else if (key === "K") moveCursor(-1, true);
   else if (tagByKey.has(key)) tagSelection(tagByKey.get(key));
+  else if (/^[0-9]$/.test(key)) say(`No tag has the key ${key}. The palette shows each tag's key.`);
   else if (key === "n") noteAtSelection();
   else if (key === "a") acceptAtSelection();
   else if (key === "A") acceptTagAtSelection();

@@ -4,6 +4,7 @@ import { showHistoryButton, toggleHistory } from "./history.js";
 import { annotationChange, annotationsDelete, retryOperation } from "./saving.js";
 import { focusSentence, reveal } from "./sentences.js";
 import { annotations, data, highlights, isMine, itemEls, listEl, tags, ui } from "./state.js";
+import { say } from "./status.js";
 
 export function newItem(ann) {
   const li = document.createElement("li");
@@ -151,7 +152,11 @@ export function noteEdit(ann) {
   cancel.addEventListener("click", done);
   area.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
-    if (event.key === "Escape") done();
+    if (event.key !== "Escape") return;
+    // A note being typed is not thrown away by one stray Escape: the first one warns.
+    if (area.value === ann.note || area.dataset.warned === area.value) return done();
+    area.dataset.warned = area.value;
+    say("The note is not saved: Ctrl+Enter saves it, Escape again discards it.");
   });
   li.querySelector(".note")?.replaceWith(form);
   li.scrollIntoView({ block: "nearest" });
