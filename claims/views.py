@@ -102,13 +102,20 @@ def assign(request: HttpRequest) -> HttpResponse:
     except Rejected as error:
         messages.error(request, f"Nothing was assigned: {error.message}")
         return redirect(back)
-    names = ", ".join(reviewer.get_username() for reviewer in reviewers)
+    names = [reviewer.get_username() for reviewer in reviewers]
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     blind = ", blind: no suggestions shown" if form.cleaned_data["blind"] else ""
     messages.success(
         request,
-        f"Assigned {len(articles)} article(s) to {names} ({len(created)} new assignments{blind}).",
+        f"Assigned {_counted(len(articles), 'article')} to {who} "
+        f"({_counted(len(created), 'new assignment')}{blind}).",
     )
     return redirect(back)
+
+
+def _counted(count: int, noun: str) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @role_required(ANNOTATORS)

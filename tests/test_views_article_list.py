@@ -251,7 +251,7 @@ def test_it_assigns_the_ticked_articles_to_the_chosen_reviewers(
     )
     assert response.status_code == 302
     assert response["Location"] == f"{LIST}?status=new&page=1"
-    assert messages_of(response) == ["Assigned 2 article(s) to omar, rita (4 new assignments)."]
+    assert messages_of(response) == ["Assigned 2 articles to omar and rita (4 new assignments)."]
     assert pairs() == {("Knees", "rita"), ("Knees", "omar"), ("Spine", "rita"), ("Spine", "omar")}
     assert set(Assignment.objects.values_list("assigned_by__username", flat=True)) == {"edna"}
     assert Event.objects.filter(kind=Event.Kind.ASSIGNED).count() == 4
@@ -265,7 +265,7 @@ def test_it_assigns_blind_when_the_box_is_ticked_and_not_otherwise(
     client.force_login(editor)
     response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"], "blind": "on"})
     assert messages_of(response) == [
-        "Assigned 1 article(s) to rita (1 new assignments, blind: no suggestions shown)."
+        "Assigned 1 article to rita (1 new assignment, blind: no suggestions shown)."
     ]
     client.post(ASSIGN, {"articles": [spine.pk], "reviewers": ["omar"]})
     blind = Assignment.objects.values_list("article__title", "reviewer__username", "blind")
@@ -280,7 +280,7 @@ def test_it_counts_only_the_new_assignments_when_some_existed(
     client.force_login(editor)
     response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita", "omar"]})
     assert response["Location"] == LIST
-    assert messages_of(response) == ["Assigned 1 article(s) to omar, rita (1 new assignments)."]
+    assert messages_of(response) == ["Assigned 1 article to omar and rita (1 new assignment)."]
     assert pairs() == {("Knees", "rita"), ("Knees", "omar")}
     # Rita's finished review stays finished.
     assert Assignment.objects.get(reviewer=reviewer).done_at is not None
@@ -333,7 +333,7 @@ def test_it_shows_the_outcome_of_assigning_on_the_list(client, reviewer, editor,
     knees = make_article(clinic_text(1), title="Knees")
     client.force_login(editor)
     response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"]}, follow=True)
-    assert "Assigned 1 article(s) to rita (1 new assignments)." in response.text
+    assert "Assigned 1 article to rita (1 new assignment)." in response.text
     assert '<td class="assignees">rita</td>' in response.text
 
 
@@ -359,3 +359,10 @@ def test_it_sends_anonymous_visitors_to_sign_in_instead_of_assigning(
 def test_it_answers_405_to_a_get_of_the_assign_address(client, editor):
     client.force_login(editor)
     assert client.get(ASSIGN).status_code == 405
+
+
+def test_the_navigation_links_to_the_vocabulary_for_every_role(client, reviewer, editor):
+    for user in (reviewer, editor):
+        client.force_login(user)
+        response = client.get(LIST)
+        assert '<a href="/vocabulary/">Vocabulary</a>' in response.text

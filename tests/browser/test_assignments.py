@@ -64,7 +64,7 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_finds_first_an
     desk.get_by_role("button", name="Assign").click()
 
     expect(desk.get_by_role("status")).to_have_text(
-        "Assigned 2 article(s) to omar, rita (4 new assignments)."
+        "Assigned 2 articles to omar and rita (4 new assignments)."
     )
     expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text("omar, rita")
     expect(_row(desk, "Hair loss cured").locator(".assignees")).to_have_text("—")
