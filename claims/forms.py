@@ -25,6 +25,7 @@ class ArticleUploadForm(forms.Form):
     file = forms.FileField(
         required=False,
         help_text="HTML page, PDF, DOCX, Markdown or plain text.",
+        error_messages={"empty": "The file is empty."},
     )
     text = forms.CharField(
         required=False,
@@ -55,7 +56,9 @@ class ArticleUploadForm(forms.Form):
             raise forms.ValidationError("Give either a file or pasted text, not both.")
         if not has_file and not has_text:
             if self.files.get("file") is not None:
-                self.add_error("file", "The file is empty.")
+                # The field itself refuses an empty file: say it once.
+                if not self.has_error("file"):
+                    self.add_error("file", "The file is empty.")
             else:
                 raise forms.ValidationError("Choose a file or paste the article's text.")
         return cleaned

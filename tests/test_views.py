@@ -58,6 +58,15 @@ def test_it_shows_the_ingestion_error_next_to_the_field(signed_in):
     assert Article.objects.count() == 0
 
 
+def test_it_says_once_that_an_empty_file_is_empty(signed_in):
+    upload = SimpleUploadedFile("page.html", b"")
+    response = signed_in.post(reverse("claims:article_upload"), {"file": upload})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {"file": ["The file is empty."]}
+    assert Article.objects.count() == 0
+
+
 def test_it_refuses_a_form_with_neither_file_nor_text(signed_in):
     response = signed_in.post(reverse("claims:article_upload"), {"title": "Nothing"})
     assert response.status_code == 400
