@@ -266,7 +266,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Claimscope API",
     "DESCRIPTION": (
         "Articles split into sentences, the tag vocabulary, reviewers' annotations and counts. "
-        "Authenticate with `Authorization: Token KEY` (create a token on your profile page) "
+        "Authenticate with `Authorization: Token KEY` (create a token on your [profile page](/profile/)) "
         "or a browser session. Offsets are Unicode code points into the article's `text`."
     ),
     "VERSION": "1",

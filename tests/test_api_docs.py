@@ -46,3 +46,15 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/annotations/bulk/" in target.read_text()
+
+
+def test_the_docs_page_links_back_to_the_app_and_to_the_profile(client):
+    html = client.get("/api/docs/").text
+    assert '<a href="/">← Claimscope</a>' in html
+    assert '<a href="/profile/">Profile and API token</a>' in html
+    assert '<div id="swagger-ui"></div>' in html  # the docs themselves are still there
+
+
+def test_the_schema_description_links_the_profile_page_for_tokens(client):
+    description = client.get("/api/schema/?format=json").json()["info"]["description"]
+    assert "[profile page](/profile/)" in description
