@@ -267,7 +267,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Articles split into sentences, the tag vocabulary, reviewers' annotations and counts. "
         "Authenticate with `Authorization: Token KEY` (create a token on your "
-        "[profile page](/profile/)) or a browser session. Offsets are Unicode code points into the article's `text`."
+        "[profile page](/profile/)) or a browser session. "
+        "Offsets are Unicode code points into the article's `text`."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
