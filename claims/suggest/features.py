@@ -2,9 +2,10 @@
 word n-grams and character n-grams, as names of binary features."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from claims.prices import PriceQuote, extract_prices
 
@@ -393,28 +394,9 @@ CASED_MARKERS: dict[str, re.Pattern[str]] = {
 # expression work. The leftmost match is the same either way.
 
 
-def _split_top_level(regex: str) -> list[str]:
-    """A regex split at its top-level "|"."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(regex):
-        char = regex[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = regex.index("]", i + 2 if regex[i + 1 : i + 2] == "]" else i + 1)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(regex[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, regex[start:]]
-
-
-def _group_end(regex: str) -> int:
-    """The index of the ")" closing the group that opens `regex`."""
+def _structure(regex: str) -> Iterator[tuple[int, str, int]]:
+    """Each "(", ")" and "|" of a regex outside escapes and character classes: its index, the
+    character and the group depth after it."""
     depth, i = 0, 0
     while i < len(regex):
         char = regex[i]
@@ -422,13 +404,24 @@ def _group_end(regex: str) -> int:
             i += 1
         elif char == "[":
             i = regex.index("]", i + 2 if regex[i + 1 : i + 2] == "]" else i + 1)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif char in "()|":
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            yield i, char, depth
         i += 1
+
+
+def _split_top_level(regex: str) -> list[str]:
+    """A regex split at its top-level "|"."""
+    cuts = [i for i, char, depth in _structure(regex) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(regex)]
+    return [regex[a + 1 : b] for a, b in pairwise(bounds)]
+
+
+def _group_end(regex: str) -> int:
+    """The index of the ")" closing the group that opens `regex`."""
+    for i, char, depth in _structure(regex):
+        if char == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced group in {regex!r}")
 
 

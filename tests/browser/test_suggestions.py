@@ -17,36 +17,22 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Response, expect
 
-from claims.models import Annotation, Article, Sentence, Suggestion, SuggestionReview
+from claims.models import Annotation, Suggestion, SuggestionReview
 from claims.services.review import assignments_create
 from claims.services.suggestions import suggestions_compute
+from tests.browser.test_annotate_page import CLINIC_PAGE, _sentence
 from tests.helpers import suggested
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# In the style of the demo articles: a question heading, claims, a case story, prices, a call
-# to action.
-CLINIC_PAGE = (
-    "How does stem cell therapy work?\n"
-    "Our stem cell therapy repairs damaged cartilage in weeks. "
-    "It has no side effects because the cells are your own.\n"
-    "A 52-year-old woman with knee arthritis was symptom-free after 4 infusions.\n"
-    "How much does the therapy cost?\n"
-    "Treatment costs from $1,500 (2 injections) to $10,000.*\n"
-    "Book a free consultation today!\n"
-)
 PRICES = (
     "Knee injections cost $4,500.\n"
     "Both knees are $8,000, far less than surgery abroad.\n"
     "Our cells fully restore cartilage.\n"
     "Financing from $199 a month.\n"
 )
-
-
-def _sentence(article: Article, beginning: str) -> Sentence:
-    return article.sentences.get(text__startswith=beginning)
 
 
 def _answers() -> list[tuple]:
