@@ -208,6 +208,21 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
+# Uploaded originals: in the database by default (every app server reads them; written in the
+# article's transaction). ORIGINALS_STORAGE=files keeps them through Django's storage API
+# instead: STORAGES["originals"], a folder under MEDIA_ROOT unless ORIGINALS_STORAGE_BACKEND
+# names another backend (object storage through django-storages: docs/configuration.md).
+ORIGINALS_STORAGE = os.environ.get("ORIGINALS_STORAGE", "database")
+if ORIGINALS_STORAGE not in ("database", "files"):
+    raise ImproperlyConfigured(
+        f"ORIGINALS_STORAGE is {ORIGINALS_STORAGE!r}; it must be 'database' or 'files'."
+    )
+STORAGES["originals"] = {
+    "BACKEND": os.environ.get(
+        "ORIGINALS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+    )
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:article_list"
 LOGOUT_REDIRECT_URL = "login"

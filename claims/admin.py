@@ -28,7 +28,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "text",
         "content_sha256",
         "media_type",
-        "original_file",
+        "original",
         "original_filename",
         "original_size",
         "created_by",

@@ -11,6 +11,47 @@ REVIEWER, EDITOR, READER = "reviewer", "editor", "reader"
 ROLE_GROUPS = (REVIEWER, EDITOR, READER)
 
 
+class OriginalManager(models.Manager["Original"]):
+    """Never reads the bytes unless asked: they are streamed in chunks on download."""
+
+    def get_queryset(self) -> models.QuerySet["Original"]:
+        return super().get_queryset().defer("data")
+
+
+class Original(models.Model):
+    """An uploaded file's bytes, stored once per content (the SHA-256 of the bytes).
+
+    By default the bytes are in `data`, in the database, written in the same transaction as
+    the article that holds them; with ORIGINALS_STORAGE=files they are in the `originals`
+    storage under `storage_name` instead. `held_at` marks an upload waiting for its uploader
+    to confirm a near-duplicate (see claims.services.originals)."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()
+    data = models.BinaryField(null=True, editable=False)
+    storage_name = models.CharField(max_length=300, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OriginalManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="original_sha256_is_hex"
+            ),
+            models.CheckConstraint(
+                condition=Q(data__isnull=False, storage_name="")
+                | Q(data__isnull=True) & ~Q(storage_name=""),
+                name="original_bytes_in_one_place",
+            ),
+        ]
+        indexes = [models.Index(fields=["held_at"], name="original_held_idx")]
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -22,7 +63,14 @@ class Article(models.Model):
         max_length=200, blank=True, help_text="The clinic, vendor or site that published it."
     )
     source_url = models.URLField(max_length=2000, blank=True)
-    original_file = models.FileField(upload_to="originals/", blank=True, max_length=300)
+    original = models.ForeignKey(
+        Original,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The uploaded bytes; none for articles imported from a corpus export.",
+    )
     original_filename = models.CharField(max_length=255, blank=True)
     media_type = models.CharField(max_length=100, choices=[(m.value, m.name) for m in MediaType])
     original_size = models.PositiveBigIntegerField(default=0)

@@ -159,6 +159,15 @@ def article_detail(*, user: Viewer, pk: Any) -> Article:
     return row_or_404(rows, missing=f"There is no article {pk}.", pk=pk)
 
 
+def article_original(*, pk: Any) -> Article:
+    """What a download of an article's original needs (not its text), or 404 when the
+    article is not there or has no original (imported from a corpus export). Every role
+    may read every article."""
+    rows = Article.objects.filter(original__isnull=False)
+    rows = rows.only("pk", "media_type", "original_filename", "original_size", "original")
+    return row_or_404(rows, missing=f"Article {pk} has no uploaded original.", pk=pk)
+
+
 def article_sentences(*, article: Article) -> QuerySet[Sentence]:
     return Sentence.objects.filter(article=article).order_by("index")
 

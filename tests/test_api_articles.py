@@ -7,11 +7,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
 
-from claims.models import Annotation, Article, Sentence
+from claims.models import Annotation, Article, Original, Sentence
 from claims.services.annotations import AnnotationDraft, annotation_create
 from claims.services.articles import article_update
 
@@ -520,7 +519,7 @@ def test_editors_delete_an_article_with_its_sentences_and_annotations(
     kept = make_article(clinic_page_text(1))
     annotate(article, reviewer, sentence=0)
     annotate(kept, reviewer, sentence=0)
-    original = article.original_file.name
+    original = article.original_id
     with django_capture_on_commit_callbacks(execute=True):
         response = api_for(editor).delete(article_url(article.pk))
     assert response.status_code == 204
@@ -528,7 +527,7 @@ def test_editors_delete_an_article_with_its_sentences_and_annotations(
     assert not Sentence.objects.filter(article_id=article.pk).exists()
     assert not Annotation.objects.filter(article_id=article.pk).exists()
     assert Annotation.objects.filter(article=kept).count() == 1
-    assert not default_storage.exists(original)
+    assert not Original.objects.filter(pk=original).exists()
 
 
 def test_it_refuses_deletion_by_reviewers(api_for, reviewer, make_article):

@@ -1,9 +1,9 @@
 """article_ingest: what gets stored, and that bad input stores nothing."""
 
+import hashlib
 import io
 
 import pytest
-from django.core.files.storage import default_storage
 from reportlab.pdfgen import canvas
 
 import claims.services.articles
@@ -11,6 +11,7 @@ from claims.ingest.errors import IngestError
 from claims.models import Article, Sentence
 from claims.services.articles import DuplicateArticleError, Upload, article_ingest, upload_read
 from claims.services.errors import Rejected
+from claims.services.originals import original_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,9 @@ def test_it_keeps_the_original_bytes_and_metadata(make_article, reviewer):
     assert article.media_type == "text/plain"
     assert article.status == Article.Status.NEW
     assert len(article.content_sha256) == 64
-    with default_storage.open(article.original_file.name, "rb") as stored:
-        assert stored.read().decode("utf-8").startswith("Is stem cell therapy safe?")
+    stored = original_bytes(article.original_id)
+    assert stored.decode("utf-8").startswith("Is stem cell therapy safe?")
+    assert article.original_id == hashlib.sha256(stored).hexdigest()
 
 
 def test_it_stores_how_many_damaged_bytes_of_a_utf8_upload_it_replaced(reviewer):

@@ -2,14 +2,14 @@
 upload, and stores it only when the uploader ticks the box and confirms."""
 
 import re
+from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from claims.models import Article
-from claims.services.articles import HELD_DIR
+from claims.models import Article, Original
 from tests.test_api_near_duplicates import COPIED_TEXT, HTML_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,8 @@ def test_it_shows_the_stored_article_and_asks_to_confirm(signed_in, stored):
     assert 'name="allow_near_duplicate"' in response.text
     assert "Store it anyway" in response.text
     assert 'name="publisher" value="RegenWell"' in response.text  # kept for the confirmation
-    assert default_storage.exists(f"{HELD_DIR}/{_held_key(response.text)}")
+    held = Original.objects.get(pk=_held_key(response.text))
+    assert held.held_at is not None  # in the database: any app server can finish the upload
     assert Article.objects.count() == 1
 
 
@@ -60,7 +61,8 @@ def test_confirming_stores_the_held_file_without_choosing_it_again(signed_in, st
     assert response.url == reverse("claims:article_detail", args=[article.pk])
     assert (article.original_filename, article.publisher) == ("knee.txt", "RegenWell")
     assert article.sentences.count() == 11
-    assert not default_storage.exists(f"{HELD_DIR}/{key}")  # released once stored
+    assert article.original_id == key  # the held bytes became the article's original
+    assert Original.objects.get(pk=key).held_at is None  # released once stored
 
 
 def test_sending_the_held_upload_without_the_tick_asks_again(signed_in, stored):
@@ -104,7 +106,7 @@ def test_another_session_cannot_confirm_an_upload_it_did_not_hold(
 
 def test_an_expired_hold_says_to_choose_the_file_again(signed_in, stored):
     key = _held_key(signed_in.post(UPLOAD, {"file": _copied_file()}).text)
-    default_storage.delete(f"{HELD_DIR}/{key}")
+    Original.objects.filter(pk=key).update(held_at=timezone.now() - timedelta(days=2))
 
     response = signed_in.post(UPLOAD, {"held": key, "allow_near_duplicate": "on"})
 

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from claims.api import annotations, articles, counts, review, suggestions, tags
+from claims.api import annotations, articles, counts, originals, review, suggestions, tags
 
 app_name = "api"
 
 urlpatterns = [
     path("articles/", articles.ArticleListView.as_view(), name="article-list"),
     path("articles/<int:article_id>/", articles.ArticleDetailView.as_view(), name="article-detail"),
+    path(
+        "articles/<int:article_id>/original/",
+        originals.ArticleOriginalView.as_view(),
+        name="article-original",
+    ),
     path(
         "articles/<int:article_id>/sentences/",
         articles.SentenceListView.as_view(),

@@ -7,18 +7,14 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from pathlib import PurePath
 from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
@@ -28,6 +24,13 @@ from claims.ingest.pipeline import parse_document
 from claims.ingest.types import BlockKind, ParsedDocument
 from claims.models import Article, Sentence, SentenceFingerprint
 from claims.services.errors import Conflict, Rejected, TooLarge
+from claims.services.originals import (
+    held_get,
+    held_prune,
+    held_release,
+    original_forget,
+    original_store,
+)
 from claims.tasks import suggest_article
 
 TITLE_MAX = 300
@@ -98,47 +101,27 @@ def upload_read(*, stream: BinaryIO, filename: str = "", size: int | None = None
     return Upload(data=data, filename=filename)
 
 
-# Uploads waiting for their uploader to confirm a near-duplicate, kept under the hash of their
-# bytes; a day later they are gone.
-HELD_DIR = "held"
-HELD_FOR = timedelta(days=1)
-
-
 def upload_hold(*, upload: Upload) -> str:
-    """Keep an upload's bytes until its uploader confirms it; returns the key to ask for it."""
-    key = hashlib.sha256(upload.data).hexdigest()
-    name = f"{HELD_DIR}/{key}"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(upload.data))
-    _held_prune()
-    return key
+    """Keep an upload's bytes until its uploader confirms it; returns the key to ask for it.
+    Kept in the database like any original, so any app server can finish the upload."""
+    held_prune()
+    return original_store(upload.data, held=True)
 
 
 def upload_held(*, key: str, filename: str, field: str = "file") -> Upload | None:
     """The upload held under `key`, or None when it is not (or no longer) held."""
-    if not _HELD_KEY.fullmatch(key) or not default_storage.exists(f"{HELD_DIR}/{key}"):
+    if not _HELD_KEY.fullmatch(key):
         return None
-    with default_storage.open(f"{HELD_DIR}/{key}", "rb") as held:
-        return Upload(data=held.read(), filename=filename, field=field)
+    data = held_get(key)
+    return None if data is None else Upload(data=data, filename=filename, field=field)
 
 
 def upload_release(*, key: str) -> None:
     if _HELD_KEY.fullmatch(key):
-        default_storage.delete(f"{HELD_DIR}/{key}")
+        held_release(key)
 
 
 _HELD_KEY = re.compile(r"[0-9a-f]{64}")
-
-
-def _held_prune() -> None:
-    """Forget uploads held longer than HELD_FOR (their uploader did not come back)."""
-    if not default_storage.exists(HELD_DIR):
-        return
-    _, names = default_storage.listdir(HELD_DIR)
-    for name in names:
-        path = f"{HELD_DIR}/{name}"
-        if timezone.now() - default_storage.get_modified_time(path) > HELD_FOR:
-            default_storage.delete(path)
 
 
 def _too_large(size: int | None, *, field: str = "file") -> TooLarge:
@@ -218,7 +201,9 @@ def _article_create(
     publisher: str,
     source_url: str,
 ) -> Article:
+    original = original_store(upload.data)
     article = Article.objects.create(
+        original_id=original,
         title=_title_for(parsed, given=title, filename=upload.filename),
         publisher=publisher.strip(),
         source_url=source_url.strip(),
@@ -232,8 +217,6 @@ def _article_create(
         language=parsed.language[:16],
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    article.original_file.name = _original_store(upload.data, sha256=sha256)
-    article.save(update_fields=["original_file"])
     _sentences_store(article=article, parsed=parsed)
     return article
 
@@ -305,18 +288,6 @@ def _block_numbers(parsed: ParsedDocument) -> list[int]:
     return numbers
 
 
-def _original_store(data: bytes, *, sha256: str) -> str:
-    """Keep the uploaded bytes under a content-addressed name.
-
-    The name depends only on the content, so a file left behind by a rolled-back
-    transaction is simply reused by the next identical upload.
-    """
-    name = f"originals/{sha256[:2]}/{sha256}"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(data))
-    return name
-
-
 def _title_for(parsed: ParsedDocument, *, given: str, filename: str) -> str:
     candidates = [
         given,
@@ -351,10 +322,9 @@ def article_update(*, article: Article, **changes: str) -> Article:
 
 
 def article_delete(*, article: Article) -> None:
-    """Delete an article with its sentences and annotations; its stored original goes too
-    once the deletion has committed."""
-    original = article.original_file.name
+    """Delete an article with its sentences and annotations, and its stored original."""
+    original = article.original_id
     with transaction.atomic():
         article.delete()
         if original:
-            transaction.on_commit(lambda: default_storage.delete(original))
+            original_forget(original)
