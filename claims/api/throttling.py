@@ -2,6 +2,7 @@
 address. Counters live in the cache, which REDIS_URL shares across workers and servers."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
@@ -10,8 +11,47 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+if TYPE_CHECKING:  # DRF's views import this module through its settings
+    from rest_framework.views import APIView
 
-class PerTokenThrottle(SimpleRateThrottle):
+
+class AtomicRateThrottle(SimpleRateThrottle):
+    """Counts requests in fixed windows of the rate's duration with the cache's atomic
+    increment (INCR on Redis), where DRF's own throttles read a list of timestamps, add one and
+    write it back: two servers answering one client at the same instant would both read the
+    same list and count one request between them. Here every request counts once, whichever
+    server or worker answers it."""
+
+    num_requests: int
+    duration: int
+
+    def counter_key(self, request: Request, view: "APIView", now: float) -> str | None:
+        key = self.get_cache_key(request, view)
+        return None if key is None else f"{key}:{int(now // self.duration)}"
+
+    def allow_request(self, request: Request, view: "APIView") -> bool:
+        if self.rate is None:
+            return True
+        self.now = self.timer()
+        key = self.counter_key(request, view, self.now)
+        if key is None:
+            return True
+        # The window's counter expires with the window (plus a second for clock skew).
+        self.cache.add(key, 0, timeout=self.duration + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between the two calls: this request opens a new one
+            self.cache.add(key, 1, timeout=self.duration + 1)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        """Seconds until the current window ends (at least one)."""
+        window_end = (int(self.now // self.duration) + 1) * self.duration
+        return max(1.0, window_end - self.now)
+
+
+class PerTokenThrottle(AtomicRateThrottle):
     """Counts requests per token; the rate is read from settings on every request, so
     `API_THROTTLE_RATE` can change without a restart of the class (and in tests)."""
 
