@@ -28,6 +28,7 @@ bench: $(VENV)/.installed-dev chromium
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/annotate_page.py
 	@# The load test needs PostgreSQL: gunicorn workers sharing one database.
 	if [ -n "$${DATABASE_URL:-}" ]; then SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/load.py; fi
+	if [ -n "$${DATABASE_URL:-}" ]; then SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/scale.py; fi
 	$(PY) bench/segmenters.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/suggest.py
 

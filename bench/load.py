@@ -123,12 +123,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_command(port: int) -> list[str]:
+def gunicorn_command(port: int, *, workers: int = WORKERS) -> list[str]:
     command = [sys.executable, "-m", "gunicorn", "annotator.wsgi:application"]
     config = ROOT / "annotator" / "gunicorn.conf.py"
     if config.exists():  # the production settings; the flags below override its own
         command += ["-c", str(config)]
-    command += ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     # gunicorn 25.1+ opens a control socket at one path per user, which another gunicorn
     # on the machine (a second run, `make run` under gunicorn) would fight over.
     if hasattr(importlib.import_module("gunicorn.config"), "ControlSocketDisable"):
@@ -137,7 +137,7 @@ def gunicorn_command(port: int) -> list[str]:
 
 
 @contextmanager
-def gunicorn_served(*, token: str) -> Iterator[Server]:
+def gunicorn_served(*, token: str, workers: int = WORKERS) -> Iterator[Server]:
     """gunicorn serving the load database, answering by the time it is yielded; stopped
     (SIGTERM, then SIGKILL after STOP_TIMEOUT) on the way out, whatever happens."""
     env = os.environ | {
@@ -150,7 +150,11 @@ def gunicorn_served(*, token: str) -> Iterator[Server]:
     descriptor, log = tempfile.mkstemp(prefix="claimscope-load-", suffix=".log")
     with os.fdopen(descriptor, "wb") as output:
         process = subprocess.Popen(
-            gunicorn_command(port), cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            gunicorn_command(port, workers=workers),
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     server = Server(process, "127.0.0.1", port, Path(log))
     try:
