@@ -240,11 +240,12 @@ MAX_HTML_ELEMENTS = int(os.environ.get("MAX_HTML_ELEMENTS", "100000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 
-# Tags are published with stable IRIs (W3C tagging bodies point at them).
-CLAIMSCOPE_BASE_URL = os.environ.get("CLAIMSCOPE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-CLAIMSCOPE_TAG_IRI_BASE = os.environ.get(
-    "CLAIMSCOPE_TAG_IRI_BASE", f"{CLAIMSCOPE_BASE_URL}/vocabulary/"
-)
+# This site's public address, the base of the IRIs it publishes (claims/iris.py). Unset, pages
+# and the API build them from the address each request came to; commands need it set.
+CLAIMSCOPE_BASE_URL = os.environ.get("CLAIMSCOPE_BASE_URL", "").rstrip("/")
+# Tags are published with stable IRIs (W3C tagging bodies point at them); unset, each is its
+# vocabulary page on this site.
+CLAIMSCOPE_TAG_IRI_BASE = os.environ.get("CLAIMSCOPE_TAG_IRI_BASE", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -297,8 +298,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The organisation that publishes the reviews (ClaimReview `author`).
-CLAIMSCOPE_ORGANISATION = os.environ.get("CLAIMSCOPE_ORGANISATION", "Claimscope reviewers")
+# The organisation that publishes the reviews (ClaimReview `author`): its name and home page
+# (unset: this site's address). CLAIMSCOPE_ORGANISATION is the name's older spelling.
+CLAIMSCOPE_ORGANIZATION_NAME = os.environ.get(
+    "CLAIMSCOPE_ORGANIZATION_NAME",
+    os.environ.get("CLAIMSCOPE_ORGANISATION", "Claimscope reviewers"),
+)
+CLAIMSCOPE_ORGANIZATION_URL = os.environ.get("CLAIMSCOPE_ORGANIZATION_URL", "")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

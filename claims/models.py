@@ -199,10 +199,6 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def iri(self) -> str:
-        return f"{settings.CLAIMSCOPE_TAG_IRI_BASE}{self.slug}"
-
 
 class Annotation(models.Model):
     # No single-column indexes on the foreign keys: each leads a composite index below, and

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from claims import selectors
 from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, form_rejected
+from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
 from claims.review.selectors import user_assignment
@@ -289,7 +290,8 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
 
 def vocabulary_tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "claims/vocabulary_tag.html", {"tag": tag})
+    context = {"tag": tag, "iri": tag_iri(tag.slug, request=request)}
+    return render(request, "claims/vocabulary_tag.html", context)
 
 
 @role_required(EDITORS)

@@ -52,7 +52,7 @@ def test_it_lists_the_default_tags_in_order_with_their_details(api_for, reader, 
         "shortcut": "1",
         "order": 1,
         "archived": False,
-        "iri": f"{settings.CLAIMSCOPE_TAG_IRI_BASE}unsupported",
+        "iri": "http://testserver/vocabulary/unsupported",
         "annotation_count": 0,
     }
     assert tags[3]["name"] == "Price claim"
@@ -128,7 +128,7 @@ def test_editors_add_a_tag_that_then_takes_annotations(
         "shortcut": "5",
         "order": 5,
         "archived": False,
-        "iri": f"{settings.CLAIMSCOPE_TAG_IRI_BASE}miracle-language",
+        "iri": "http://testserver/vocabulary/miracle-language",
         "annotation_count": 0,
     }
     assert vocabulary() == [*DEFAULT_SLUGS, "miracle-language"]
@@ -425,3 +425,19 @@ def test_a_definition_may_run_over_several_lines(api_for, editor):
 
     assert response.status_code == 201
     assert Tag.objects.get(slug="miracle-language").definition == definition
+
+
+def test_it_gives_tag_iris_under_the_address_asked(api_for, reader, settings):
+    settings.ALLOWED_HOSTS = ["claims.example.org"]
+
+    tags = api_for(reader).get(TAGS, HTTP_HOST="claims.example.org", secure=True).json()
+
+    assert tags[0]["iri"] == "https://claims.example.org/vocabulary/unsupported"
+
+
+def test_it_gives_tag_iris_under_the_base_url_when_it_is_set(api_for, reader, settings):
+    settings.CLAIMSCOPE_BASE_URL = "https://claimscope.example"
+
+    tag = api_for(reader).get(f"{TAGS}overstated/").json()
+
+    assert tag["iri"] == "https://claimscope.example/vocabulary/overstated"

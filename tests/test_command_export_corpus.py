@@ -216,3 +216,32 @@ def test_it_names_a_final_w3c_collection_after_the_matching_download(adjudicated
     assert collection["label"] == "Claimscope final annotations"
     assert collection["total"] == 1
     assert collection["first"]["items"][0]["creator"]["nickname"] == "edna"
+
+
+def test_it_warns_on_stderr_when_the_base_url_is_unset(corpus, settings):
+    settings.CLAIMSCOPE_BASE_URL = ""
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("export_corpus", "--format", "w3c", stdout=out, stderr=err)
+
+    assert "CLAIMSCOPE_BASE_URL is not set" in err.getvalue()
+    assert "CLAIMSCOPE_BASE_URL" not in out.getvalue()
+    item = json.loads(out.getvalue())["first"]["items"][0]
+    assert item["id"].startswith("http://127.0.0.1:8000/api/v1/annotations/")
+    assert item["body"][0]["source"].startswith("http://127.0.0.1:8000/vocabulary/")
+
+
+def test_it_writes_every_iri_under_the_base_url_without_a_warning(corpus, settings):
+    settings.CLAIMSCOPE_BASE_URL = "https://claimscope.example"
+    err = io.StringIO()
+
+    call_command("export_corpus", "--format", "w3c", stdout=io.StringIO(), stderr=err)
+    collection = json.loads(_export("--format", "w3c"))
+    reviews = json.loads(_export("--format", "claimreview"))["@graph"]
+
+    assert err.getvalue() == ""
+    item = collection["first"]["items"][0]
+    assert item["body"][0]["source"].startswith("https://claimscope.example/vocabulary/")
+    assert item["target"]["source"].startswith("https://claimscope.example/api/v1/articles/")
+    assert reviews[0]["author"]["url"] == "https://claimscope.example/"
+    assert reviews[0]["reviewRating"]["url"].startswith("https://claimscope.example/vocabulary/")

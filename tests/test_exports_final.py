@@ -90,7 +90,7 @@ def _md_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _w3c_pairs(text: str) -> list[tuple[str, str]]:
-    slugs = {tag.iri: tag.slug for tag in Tag.objects.all()}
+    slugs = {f"http://testserver/vocabulary/{tag.slug}": tag.slug for tag in Tag.objects.all()}
     items = json.loads(text)["first"]["items"]
     return [(slugs[item["body"][0]["source"]], item["creator"]["nickname"]) for item in items]
 

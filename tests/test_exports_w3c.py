@@ -85,6 +85,7 @@ def test_its_row_based_items_equal_those_built_from_model_instances(tagged, sett
             annotation,
             iri=f"https://claimscope.example/api/v1/annotations/{annotation.pk}/",
             article_iri=f"https://claimscope.example/api/v1/articles/{annotation.article_id}/",
+            tag_iri=f"https://claimscope.example/vocabulary/{annotation.tag.slug}",
             with_context=False,
         )
         assert item_for(row) == from_model

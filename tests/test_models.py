@@ -37,7 +37,6 @@ def test_migrations_create_the_four_default_tags_with_definitions():
     ]
     assert [t.shortcut for t in tags] == ["1", "2", "3", "4"]
     assert all(t.definition and t.colour.startswith("#") and not t.archived for t in tags)
-    assert tags[0].iri.endswith("/unsupported")
 
 
 def test_migrations_create_the_role_groups():

@@ -9,12 +9,29 @@ from claims.models import Tag
 pytestmark = pytest.mark.django_db
 
 
-def test_every_tag_iri_resolves_to_its_definition(client):
-    for tag in Tag.objects.all():
-        response = client.get(urlsplit(tag.iri).path)
-        assert response.status_code == 200, tag.iri
-        assert tag.definition in response.text
-        assert tag.iri in response.text
+def test_every_tag_iri_resolves_to_its_definition(api_for, reader, client):
+    tags = api_for(reader).get("/api/v1/tags/").json()
+    for tag in tags:
+        response = client.get(urlsplit(tag["iri"]).path)
+        assert response.status_code == 200, tag["iri"]
+        assert tag["definition"] in response.text
+        assert tag["iri"] in response.text
+
+
+def test_it_names_a_tag_by_its_iri_under_the_address_asked(client, settings):
+    settings.ALLOWED_HOSTS = ["claims.example.org"]
+
+    page = client.get("/vocabulary/overstated", HTTP_HOST="claims.example.org", secure=True)
+
+    assert "<code>https://claims.example.org/vocabulary/overstated</code>" in page.text
+
+
+def test_it_names_a_tag_by_its_configured_iri(client, settings):
+    settings.CLAIMSCOPE_TAG_IRI_BASE = "https://vocab.claimscope.example/tags/"
+
+    page = client.get("/vocabulary/overstated")
+
+    assert "<code>https://vocab.claimscope.example/tags/overstated</code>" in page.text
 
 
 def test_it_lists_the_whole_vocabulary_to_anyone(client):

@@ -13,11 +13,15 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import Cursor
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from claims import selectors
+from claims.api import w3c as w3c_protocol
 from claims.api.filters import AnnotationFilter
 from claims.api.pagination import OrderedCursorPagination
 from claims.api.params import FINAL_PARAMETER, W3C_PARAMETER, valid_input, wants_final
@@ -30,6 +34,8 @@ from claims.api.serializers import (
     AnnotationUpdateSerializer,
 )
 from claims.exports import w3c
+from claims.exports.rows import Links
+from claims.iris import absolute_for_request
 from claims.models import Annotation
 from claims.permissions import ANNOTATORS, EVERY_ROLE, acting_user
 from claims.services.annotations import (
@@ -39,7 +45,25 @@ from claims.services.annotations import (
     annotation_update,
     annotations_bulk_create,
 )
-from claims.services.errors import Stale
+from claims.services.errors import Rejected, Stale
+
+
+class W3CAnnotationParser(JSONParser):
+    """A POSTed W3C annotation: `Content-Type: application/ld+json` (with or without the
+    anno.jsonld profile)."""
+
+    media_type = "application/ld+json"
+
+
+class W3CCursorPagination(OrderedCursorPagination):
+    """The W3C form's pages: the same cursors, under `page`, so that a page's IRI always
+    differs from its collection's (the first page is `page=`)."""
+
+    cursor_query_param = "page"
+
+
+# The query parameters that pick a page (or its size) rather than the collection.
+PAGING_PARAMETERS = {"page", "cursor", "page_size", "iris"}
 
 
 class _AnnotationViewMixin:
@@ -52,11 +76,6 @@ class _AnnotationViewMixin:
     def wants_w3c(self, request: Request) -> bool:
         return getattr(request.accepted_renderer, "format", "") == "jsonld"
 
-    def w3c_iris(self, request: Request):
-        annotations = request.build_absolute_uri(reverse("api:annotation-list"))
-        articles = request.build_absolute_uri(reverse("api:article-list"))
-        return (lambda a: f"{annotations}{a.pk}/"), (lambda a: f"{articles}{a.article_id}/")
-
 
 # What a list row needs: building 500 full user and tag rows per page costs more than the query.
 ANNOTATION_LIST_FIELDS = (
@@ -67,12 +86,14 @@ ANNOTATION_LIST_FIELDS = (
 
 
 class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
-    """Annotations you may see (a reviewer: their own; editors and readers: everyone's)."""
+    """Annotations you may see (a reviewer: their own; editors and readers: everyone's). In
+    the W3C form this is a Web Annotation Protocol container, paged under `page`."""
 
     roles = {"GET": EVERY_ROLE, "POST": ANNOTATORS}
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = OrderedCursorPagination
+    parser_classes = [JSONParser, FormParser, MultiPartParser, W3CAnnotationParser]
 
     def get_queryset(self):
         final = wants_final(self.request)
@@ -90,61 +111,154 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
             (200, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Any:
         annotations = self.filter_queryset(self.get_queryset())
+        if self.wants_w3c(request):
+            return self._w3c_get(request, annotations)
         page = self.paginate_queryset(annotations)
-        if not self.wants_w3c(request):
-            return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
-        return Response(self._w3c_page(request, annotations, page), content_type=w3c.MEDIA_TYPE)
+        response = self.get_paginated_response(AnnotationSerializer(page, many=True).data)
+        response["Vary"] = "Accept"
+        return response
 
-    def _w3c_page(
-        self, request: Request, annotations: QuerySet[Annotation], page: list[Annotation] | None
-    ) -> dict[str, Any]:
-        paginator = self.paginator
-        if not isinstance(paginator, OrderedCursorPagination):
-            raise TypeError("The annotation list pages by cursor.")
-        iri_for, article_iri_for = self.w3c_iris(request)
-        has_cursor = paginator.cursor_query_param in request.query_params
-        collection = request.build_absolute_uri(
-            _without(
-                request.get_full_path(),
-                {paginator.cursor_query_param, paginator.page_size_query_param},
+    def _w3c_get(self, request: Request, annotations: QuerySet[Annotation]) -> Any:
+        """The container (no `page`), as the client's Prefer asks, or one of its pages."""
+        is_page = "page" in request.query_params
+        preference = w3c_protocol.container_preference(
+            "" if is_page else request.headers.get("Prefer", "")
+        )
+        iris_only = request.query_params.get("iris") == "1" or preference.iris
+        paginator = W3CCursorPagination()
+        page = paginator.paginate_queryset(annotations, request, view=self) or []
+        links = Links.on_site(absolute_for_request(request))
+        iris = self._page_iris(request, paginator, iris_only=iris_only)
+        total = annotations.count()
+        items = w3c_protocol.page_items(page, links=links, iris=iris_only)
+        if is_page:
+            start_index = paginator.start_index(annotations) if request.query_params["page"] else 0
+            data = w3c_protocol.annotation_page(
+                items, iris=iris, total=total, start_index=start_index
             )
+        else:
+            first = None
+            if not preference.minimal:
+                first = w3c_protocol.annotation_page(
+                    items, iris=iris, total=total, start_index=0, embedded=True
+                )
+            data = w3c_protocol.annotation_container(iris=iris, total=total, first_page=first)
+        headers = {"ETag": w3c_protocol.representation_etag(data), "Vary": "Accept, Prefer"}
+        if not is_page:
+            headers |= {
+                "Link": w3c_protocol.CONTAINER_LINK,
+                "Accept-Post": w3c_protocol.ACCEPT_POST,
+            }
+            if preference.applied:
+                headers["Preference-Applied"] = "return=representation"
+        if headers["ETag"].removeprefix("W/") in _etags(request.headers.get("If-None-Match", "")):
+            return HttpResponseNotModified(headers=headers)
+        return Response(data, headers=headers, content_type=w3c.MEDIA_TYPE)
+
+    def _page_iris(
+        self, request: Request, paginator: W3CCursorPagination, *, iris_only: bool
+    ) -> w3c_protocol.PageIris:
+        """The collection's IRI is the request's without paging parameters (sorted, as DRF
+        sorts them in links), so every page and page size names the same collection; the IRIs
+        form is a collection of its own (`iris=1`)."""
+        absolute = absolute_for_request(request)
+        collection = absolute(_without(request.get_full_path(), PAGING_PARAMETERS))
+        if iris_only:
+            collection = replace_query_param(collection, "iris", "1")
+        base = collection
+        page_size = request.query_params.get(paginator.page_size_query_param)
+        if page_size is not None:
+            base = replace_query_param(base, paginator.page_size_query_param, page_size)
+        paginator.base_url = base
+        first = replace_query_param(base, paginator.cursor_query_param, "")
+        current = request.query_params.get(paginator.cursor_query_param, "")
+        return w3c_protocol.PageIris(
+            collection=collection,
+            first=first,
+            last=paginator.encode_cursor(Cursor(offset=0, reverse=True, position=None)),
+            page=replace_query_param(base, paginator.cursor_query_param, current),
+            next=paginator.get_next_link(),
+            prev=paginator.get_previous_link(),
         )
-        return w3c.annotation_page(
-            page or [],
-            page_iri=request.build_absolute_uri(),
-            collection_iri=collection,
-            total=annotations.count(),
-            start_index=paginator.start_index(annotations) if has_cursor else 0,
-            next_iri=paginator.get_next_link(),
-            prev_iri=paginator.get_previous_link(),
-            iri_for=iri_for,
-            article_iri_for=article_iri_for,
-        )
+
+    def options(self, request, *args: Any, **kwargs: Any) -> Response:
+        response = super().options(request, *args, **kwargs)
+        response["Link"] = w3c_protocol.CONTAINER_LINK
+        response["Accept-Post"] = w3c_protocol.ACCEPT_POST
+        return response
 
     @extend_schema(
         operation_id="annotations_create",
-        request=AnnotationCreateSerializer,
+        request={
+            "application/json": AnnotationCreateSerializer,
+            "application/ld+json": OpenApiTypes.OBJECT,
+        },
         responses={
-            201: AnnotationSerializer,
-            400: OpenApiResponse(description="Names the problem."),
+            (201, "application/json"): AnnotationSerializer,
+            (201, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
+            400: OpenApiResponse(
+                description="Names the problem. A W3C annotation's refusal is "
+                '`{"detail", "code"}`, e.g. `quote_mismatch`, `unknown_tag_iri`.'
+            ),
             409: OpenApiResponse(description="You already gave this span this tag."),
         },
+        description="JSON (`article`, `tag`, a span, `note`) or, with `Content-Type: "
+        "application/ld+json`, a W3C Web Annotation: a tagging body whose `source` is a tag "
+        "IRI, a target whose `source` is an article's API IRI with a TextPositionSelector "
+        "(and a TextQuoteSelector whose `exact` must be the text at that span). A W3C "
+        "annotation is answered in the W3C form.",
     )
     def post(self, request: Request) -> Response:
+        if request.content_type.startswith(W3CAnnotationParser.media_type):
+            return self._w3c_post(request)
         data = valid_input(AnnotationCreateSerializer, request)
         annotation = annotation_create(author=acting_user(request), draft=_draft(data))
-        location = request.build_absolute_uri(
-            reverse("api:annotation-detail", args=[annotation.pk])
-        )
         response = Response(
             AnnotationSerializer(annotation).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": location},
+            headers={"Location": _location(request, annotation)},
         )
         response["ETag"] = _etag(annotation, w3c_form=False)
         return response
+
+    def _w3c_post(self, request: Request) -> Response:
+        """A W3C annotation, stored through the same service as the JSON form, answered
+        201 with its W3C form; a refusal is {"detail", "code"}."""
+        links = Links.on_site(absolute_for_request(request))
+        try:
+            asked = w3c_protocol.annotation_from_w3c(request.data, links=links)
+            draft = AnnotationDraft(
+                article_id=asked.article_id,
+                tag=asked.tag,
+                start=asked.start,
+                end=asked.end,
+                note=asked.note,
+                quote=asked.exact,
+            )
+            annotation = annotation_create(author=acting_user(request), draft=draft)
+        except w3c_protocol.W3CInputError as error:
+            raise ValidationError({"detail": error.message, "code": error.code}) from None
+        except Rejected as error:
+            if type(error) is not Rejected:
+                raise  # 403, 409 and the rest keep their own answers
+            raise ValidationError({"detail": error.message, "code": error.code}) from None
+        return Response(
+            w3c.annotation_linked(annotation, links=links),
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": _location(request, annotation),
+                "ETag": _etag(annotation, w3c_form=True),
+                "Link": w3c_protocol.ANNOTATION_LINK,
+                "Vary": "Accept",
+            },
+            content_type=w3c.MEDIA_TYPE,
+        )
+
+
+def _location(request: Request, annotation: Annotation) -> str:
+    return absolute_for_request(request)(reverse("api:annotation-detail", args=[annotation.pk]))
 
 
 def _draft(data: dict[str, Any]) -> AnnotationDraft:
@@ -231,15 +345,14 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         etag = _etag(annotation, w3c_form=w3c_form)
         if etag in _etags(request.headers.get("If-None-Match", "")):
             return HttpResponseNotModified(headers={"ETag": etag})
+        headers = {"ETag": etag, "Link": w3c_protocol.ANNOTATION_LINK, "Vary": "Accept"}
         if w3c_form:
-            iri_for, article_iri_for = self.w3c_iris(request)
-            data = w3c.annotation_to_w3c(
-                annotation, iri=iri_for(annotation), article_iri=article_iri_for(annotation)
-            )
+            links = Links.on_site(absolute_for_request(request))
+            data = w3c.annotation_linked(annotation, links=links)
         else:
             data = AnnotationSerializer(annotation).data
         content_type = w3c.MEDIA_TYPE if w3c_form else None
-        return Response(data, headers={"ETag": etag}, content_type=content_type)
+        return Response(data, headers=headers, content_type=content_type)
 
     @extend_schema(
         operation_id="annotations_partial_update",

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework import serializers
 
+from claims.iris import tag_iri
 from claims.models import (
     Annotation,
     Article,
@@ -142,7 +143,7 @@ class SentenceSerializer(serializers.ModelSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
-    iri = serializers.CharField(read_only=True, help_text="Stable IRI used in W3C tagging bodies.")
+    iri = serializers.SerializerMethodField(help_text="Stable IRI used in W3C tagging bodies.")
     annotation_count = serializers.IntegerField(
         read_only=True, help_text="Annotations with this tag that you may see."
     )
@@ -161,6 +162,9 @@ class TagSerializer(serializers.ModelSerializer):
             "annotation_count",
         ]
         read_only_fields = fields
+
+    def get_iri(self, tag: Tag) -> str:
+        return tag_iri(tag.slug, request=self.context["request"])
 
 
 # DRF's default ("does not match the required pattern") would not say what a colour looks like.

@@ -24,7 +24,11 @@ class TagListView(GenericAPIView):
 
     @extend_schema(operation_id="tags_list", responses=TagSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(TagSerializer(selectors.tag_list(user=request.user), many=True).data)
+        return Response(
+            TagSerializer(
+                selectors.tag_list(user=request.user), many=True, context={"request": request}
+            ).data
+        )
 
     @extend_schema(
         operation_id="tags_create", request=TagCreateSerializer, responses={201: TagSerializer}
@@ -33,7 +37,9 @@ class TagListView(GenericAPIView):
         tag = tag_create(**valid_input(TagCreateSerializer, request))
         # Read back as the list reads it: with its (zero) count.
         tag = selectors.tag_get(slug=tag.slug, user=request.user)
-        return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TagSerializer(tag, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class TagDetailView(GenericAPIView):
@@ -45,7 +51,11 @@ class TagDetailView(GenericAPIView):
 
     @extend_schema(operation_id="tags_retrieve")
     def get(self, request: Request, slug: str) -> Response:
-        return Response(TagSerializer(selectors.tag_get(slug=slug, user=request.user)).data)
+        return Response(
+            TagSerializer(
+                selectors.tag_get(slug=slug, user=request.user), context={"request": request}
+            ).data
+        )
 
     @extend_schema(
         operation_id="tags_partial_update", request=TagUpdateSerializer, responses=TagSerializer
@@ -53,7 +63,7 @@ class TagDetailView(GenericAPIView):
     def patch(self, request: Request, slug: str) -> Response:
         tag = selectors.tag_get(slug=slug, user=request.user)
         tag_update(tag=tag, **valid_input(TagUpdateSerializer, request, partial=True))
-        return Response(TagSerializer(tag).data)
+        return Response(TagSerializer(tag, context={"request": request}).data)
 
     @extend_schema(
         operation_id="tags_destroy",
@@ -66,4 +76,4 @@ class TagDetailView(GenericAPIView):
         tag = selectors.tag_get(slug=slug, user=request.user)
         if tag_retire(tag=tag):
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(TagSerializer(tag).data)
+        return Response(TagSerializer(tag, context={"request": request}).data)

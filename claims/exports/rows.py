@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from claims import selectors
+from claims.iris import tag_iri_base
 from claims.models import Annotation, Article, Sentence, Tag
 from claims.selectors import ReportFilters
 
@@ -62,13 +63,16 @@ class Links:
 
     annotations: str  # the annotation list's URL; an annotation's IRI is this + "<pk>/"
     articles: str  # the article list's URL, likewise
+    tags: str  # a tag's IRI is this + its slug
     absolute: Callable[[str], str]  # a path on this site -> its absolute URL
 
     @classmethod
     def on_site(cls, absolute: Callable[[str], str]) -> "Links":
+        """The links under `absolute` (iris.absolute_for_request or absolute_for_command)."""
         return cls(
             annotations=absolute(reverse("api:annotation-list")),
             articles=absolute(reverse("api:article-list")),
+            tags=tag_iri_base(absolute),
             absolute=absolute,
         )
 
@@ -77,6 +81,13 @@ class Links:
 
     def article(self, pk: int) -> str:
         return f"{self.articles}{pk}/"
+
+    def tag(self, slug: str) -> str:
+        return f"{self.tags}{slug}"
+
+    def site(self) -> str:
+        """This site's home page."""
+        return self.absolute("/")
 
     def article_page(self, pk: int) -> str:
         return self.absolute(reverse("claims:article_detail", args=[pk]))

@@ -1,7 +1,8 @@
-"""The W3C Web Annotation Data Model (JSON-LD): one annotation, a page of them, and the whole
-collection streamed item by item as an export. The API and the export share these functions."""
+"""The W3C Web Annotation Data Model (JSON-LD): one annotation, and the whole collection
+streamed item by item as an export. The API (claims/api/w3c.py pages and containers) and the
+export share these functions."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from itertools import batched
 from typing import Any
 
@@ -17,14 +18,19 @@ from claims.exports.rows import (
     iso_utc,
     json_text,
 )
-from claims.models import Annotation, Tag
+from claims.models import Annotation
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{CONTEXT}"'
 
 
 def annotation_to_w3c(
-    annotation: Annotation, *, iri: str, article_iri: str, with_context: bool = True
+    annotation: Annotation,
+    *,
+    iri: str,
+    article_iri: str,
+    tag_iri: str,
+    with_context: bool = True,
 ) -> dict[str, Any]:
     """One annotation: a tagging body pointing at the tag's IRI, a commenting body for the
     note (when there is one), and a target selecting the span by quote and by position."""
@@ -32,7 +38,7 @@ def annotation_to_w3c(
         {
             "type": "SpecificResource",
             "purpose": "tagging",
-            "source": annotation.tag.iri,
+            "source": tag_iri,
         }
     ]
     if annotation.note:
@@ -75,35 +81,17 @@ def annotation_to_w3c(
     return data
 
 
-def annotation_page(
-    annotations: Iterable[Annotation],
-    *,
-    page_iri: str,
-    collection_iri: str,
-    total: int,
-    start_index: int,
-    next_iri: str | None,
-    prev_iri: str | None,
-    iri_for: Callable[[Annotation], str],
-    article_iri_for: Callable[[Annotation], str],
+def annotation_linked(
+    annotation: Annotation, *, links: Links, with_context: bool = True
 ) -> dict[str, Any]:
-    """A page of annotations, naming the collection it belongs to and its neighbours."""
-    page: dict[str, Any] = {
-        "@context": CONTEXT,
-        "id": page_iri,
-        "type": "AnnotationPage",
-        "partOf": {"id": collection_iri, "type": "AnnotationCollection", "total": total},
-        "startIndex": start_index,
-        "items": [
-            annotation_to_w3c(a, iri=iri_for(a), article_iri=article_iri_for(a), with_context=False)
-            for a in annotations
-        ],
-    }
-    if next_iri:
-        page["next"] = next_iri
-    if prev_iri:
-        page["prev"] = prev_iri
-    return page
+    """One annotation (its tag and author loaded) with the IRIs `links` give."""
+    return annotation_to_w3c(
+        annotation,
+        iri=links.annotation(annotation.pk),
+        article_iri=links.article(annotation.article_id),
+        tag_iri=links.tag(annotation.tag.slug),
+        with_context=with_context,
+    )
 
 
 # Only what the items need: no article columns, so no join to the article table.
@@ -123,37 +111,35 @@ class _RowAnnotation:
 
     __slots__ = (
         *("pk", "article_id", "start", "end", "quote", "prefix", "suffix", "note"),
-        *("created_at", "updated_at", "tag", "author"),
+        *("created_at", "updated_at", "author"),
     )
 
-    def __init__(self, row: dict[str, Any], *, tag: Tag, author: AbstractBaseUser) -> None:
+    def __init__(self, row: dict[str, Any], *, author: AbstractBaseUser) -> None:
         self.pk, self.article_id = row["annotation_id"], row["article_id"]
         self.start, self.end, self.quote = row["start"], row["end"], row["quote"]
         self.prefix, self.suffix, self.note = row["prefix"], row["suffix"], row["note"]
         self.created_at, self.updated_at = row["created_at"], row["updated_at"]
-        self.tag, self.author = tag, author
+        self.author = author
 
 
 class ItemBuilder:
-    """Turns annotation rows into W3C items, with one unsaved tag and user per name: they give
-    the tag's IRI and the username as the models do."""
+    """Turns annotation rows into W3C items, with one unsaved user per name: it gives the
+    username as the model does."""
 
     def __init__(self, links: Links) -> None:
         self.links = links
-        self.tags: dict[str, Tag] = {}
         self.authors: dict[str, AbstractBaseUser] = {}
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        slug, username = row["tag"], row["reviewer"]
-        if slug not in self.tags:
-            self.tags[slug] = Tag(slug=slug)
+        username = row["reviewer"]
         if username not in self.authors:
             self.authors[username] = get_user_model()(username=username)
-        annotation = _RowAnnotation(row, tag=self.tags[slug], author=self.authors[username])
+        annotation = _RowAnnotation(row, author=self.authors[username])
         return annotation_to_w3c(
             annotation,  # type: ignore[arg-type]  # duck-typed: see _RowAnnotation
             iri=self.links.annotation(annotation.pk),
             article_iri=self.links.article(annotation.article_id),
+            tag_iri=self.links.tag(row["tag"]),
             with_context=False,
         )
 

@@ -10,6 +10,7 @@ from claims.exports.http import export_format_get, export_response
 from claims.exports.price_csv import price_csv
 from claims.exports.rows import ExportSource, Links, covered_articles, export_label
 from claims.forms import ReportFilterForm
+from claims.iris import absolute_for_request
 from claims.permissions import EVERY_ROLE, role_required
 from claims.selectors import ReportFilters
 
@@ -29,9 +30,9 @@ def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpRespo
     source = ExportSource(
         annotations=annotations,
         articles=covered_articles(annotations=annotations, filters=filters, every_article=True),
-        links=Links.on_site(request.build_absolute_uri),
+        links=Links.on_site(absolute_for_request(request)),
         label=export_label(filters, article_title=article.title),
-        iri=request.build_absolute_uri(),
+        iri=absolute_for_request(request)(request.get_full_path()),
     )
     filename = f"article-{article.pk}-{_layer_name(filters)}"
     return export_response(export_format=export_format, source=source, filename=filename)
@@ -51,9 +52,9 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     source = ExportSource(
         annotations=annotations,
         articles=covered_articles(annotations=annotations, filters=filters, every_article=False),
-        links=Links.on_site(request.build_absolute_uri),
+        links=Links.on_site(absolute_for_request(request)),
         label=export_label(filters),
-        iri=request.build_absolute_uri(),
+        iri=absolute_for_request(request)(request.get_full_path()),
     )
     return export_response(
         export_format=export_format, source=source, filename=f"claimscope-{_layer_name(filters)}"

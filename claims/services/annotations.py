@@ -32,7 +32,8 @@ class DuplicateAnnotationError(Conflict):
 @dataclass(frozen=True)
 class AnnotationDraft:
     """What a caller asks for: a span given either as code-point offsets or as an inclusive
-    range of sentence numbers, which the server turns into offsets."""
+    range of sentence numbers, which the server turns into offsets. A `quote`, when given, must
+    be the text the span covers (a W3C TextQuoteSelector's `exact`)."""
 
     article_id: int
     tag: str
@@ -41,6 +42,7 @@ class AnnotationDraft:
     sentences: tuple[int, int] | None = None
     note: str = ""
     from_suggestion: bool = False
+    quote: str | None = None
 
 
 def annotation_create(*, author: User, draft: AnnotationDraft) -> Annotation:
@@ -176,6 +178,8 @@ class _DraftContext:
             )
         tag = _tag_for_new_annotation(self.tags.get(draft.tag), slug=draft.tag)
         start, end = self._span(draft, article)
+        if draft.quote is not None:
+            _quote_check(draft.quote, text=article.text, start=start, end=end)
         existing = self.existing.get((article.pk, start, end, tag.pk))
         if existing is not None:
             raise DuplicateAnnotationError(existing)
@@ -235,6 +239,22 @@ def _checked_offsets(start: int | None, end: int | None, *, text: str) -> tuple[
     if not text[start:end].strip():
         raise Rejected("start", f"The span {start}–{end} holds only whitespace.")
     return start, end
+
+
+def _quote_check(quote: str, *, text: str, start: int, end: int) -> None:
+    """Refuse a span whose text is not the quote the client saw: its copy of the article
+    differs from ours, or it counted offsets another way (UTF-16 units, say)."""
+    if text[start:end] != quote:
+        raise Rejected(
+            "quote",
+            f"The quote “{_shortened(quote)}” is not the text at {start}–{end}, which reads "
+            f"“{_shortened(text[start:end])}”.",
+            code="quote_mismatch",
+        )
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def note_checked(note: str) -> str:

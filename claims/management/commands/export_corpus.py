@@ -4,7 +4,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
@@ -20,6 +19,7 @@ from claims.exports.rows import (
     filters_narrow_annotations,
 )
 from claims.forms import FINAL_SCOPE, REVIEW_SCOPE, ReportFilterForm
+from claims.iris import Absolute, absolute_for_command
 from claims.models import Annotation, Article
 from claims.selectors import ReportFilters
 
@@ -71,14 +71,15 @@ class Command(BaseCommand):
         filters = _filters_from(options)
         annotations = _annotations(filters, native=options["format"] in NATIVE_FORMATS)
         every_article = not filters_narrow_annotations(filters)
+        absolute = absolute_for_command(self.stderr)
         source = ExportSource(
             annotations=annotations,
             articles=covered_articles(
                 annotations=annotations, filters=filters, every_article=every_article
             ),
-            links=Links.on_site(_absolute),
+            links=Links.on_site(absolute),
             label=export_label(filters),
-            iri=_collection_iri(options["format"], filters),
+            iri=_collection_iri(options["format"], filters, absolute=absolute),
         )
         chunks = FORMATS[options["format"]].write(source=source)
         if options["output"]:
@@ -115,11 +116,7 @@ def _filters_from(options: dict[str, Any]) -> ReportFilters:
     return form.filters(article_id=article_id)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.CLAIMSCOPE_BASE_URL}{path}"
-
-
-def _collection_iri(fmt: str, filters: ReportFilters) -> str:
+def _collection_iri(fmt: str, filters: ReportFilters, *, absolute: Absolute) -> str:
     """What the same export's URL on the site would be."""
     query = {
         "publisher": filters.publisher,
@@ -135,4 +132,4 @@ def _collection_iri(fmt: str, filters: ReportFilters) -> str:
         path = reverse("claims:article_export", args=[filters.article_id, fmt])
     else:
         path = reverse("claims:corpus_export", args=[fmt])
-    return _absolute(path) + (f"?{urlencode(query, doseq=True)}" if query else "")
+    return absolute(path) + (f"?{urlencode(query, doseq=True)}" if query else "")
