@@ -4,8 +4,14 @@ change leaves the annotation and its history as they were."""
 import pytest
 
 from claims.models import Annotation, Event
-from claims.services.annotations import annotation_delete, annotation_update
-from claims.services.errors import Forbidden
+from claims.services.annotations import (
+    AnnotationDraft,
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+    annotations_bulk_create,
+)
+from claims.services.errors import BatchRejected, Forbidden, Rejected
 from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +51,40 @@ def test_its_author_changes_and_deletes_it(ritas, reviewer):
 
     annotation_delete(annotation=ritas, user=reviewer)
     assert not Annotation.objects.filter(pk=ritas.pk).exists()
+
+
+def test_it_stores_a_span_whose_quote_matches_its_text(make_article, reviewer):
+    article = make_article(text="Our serum has no side effects at all.")
+    start = article.text.index("no side effects")
+    draft = AnnotationDraft(
+        article_id=article.pk,
+        tag="overstated",
+        start=start,
+        end=start + 15,
+        quote="no side effects",
+    )
+
+    stored = annotation_create(author=reviewer, draft=draft)
+
+    assert stored.quote == "no side effects"
+
+
+def test_it_refuses_a_quote_that_differs_from_the_text_and_stores_nothing(make_article, reviewer):
+    article = make_article(text="Our serum has no side effects at all.")
+    drafts = [
+        AnnotationDraft(article_id=article.pk, tag="overstated", start=14, end=29, quote=quote)
+        for quote in ("no side effect!", "no side effects")
+    ]
+
+    with pytest.raises(Rejected) as refused:
+        annotation_create(author=reviewer, draft=drafts[0])
+    with pytest.raises(BatchRejected) as batch:
+        annotations_bulk_create(author=reviewer, drafts=drafts)
+
+    assert (refused.value.field, refused.value.code) == ("quote", "quote_mismatch")
+    assert refused.value.message == (
+        "The quote “no side effect!” is not the text at 14–29, which reads “no side effects”."
+    )
+    assert list(batch.value.errors) == [0]
+    assert not Annotation.objects.exists()
+    assert not Event.objects.exists()
