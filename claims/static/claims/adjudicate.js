@@ -3,6 +3,7 @@
 // API and updates the grid in place. Every control is a button; j/k, a, r and u do the same
 // from the keyboard.
 import { Api, ApiError } from "./api.js";
+import { moment } from "./dom.js";
 import { say } from "./status.js";
 
 const data = JSON.parse(document.getElementById("adjudication-data").textContent);
@@ -99,10 +100,9 @@ function showArticle(grid) {
   badge.textContent = data.status_labels[grid.status] || grid.status;
   badge.className = `status status-${grid.status}`;
   if (!grid.adjudicated_at) return;
-  const at = new Date(grid.adjudicated_at);
   $("adjudicated-by").textContent = data.user.username;
   $("adjudicated-at").dateTime = grid.adjudicated_at;
-  $("adjudicated-at").textContent = at.toLocaleString();
+  $("adjudicated-at").textContent = moment(grid.adjudicated_at);
   $("adjudicated").hidden = false;
 }
 

@@ -1,5 +1,5 @@
 // Each annotation's history, shown to editors in its side panel item on request.
-import { element, shorten } from "./dom.js";
+import { element, moment, shorten } from "./dom.js";
 import { api, data, itemEls, tags } from "./state.js";
 import { say } from "./status.js";
 
@@ -34,7 +34,7 @@ function historyList(events) {
   // Notes and quotes are reviewers' text: everything goes in as text, never as markup.
   const list = element("ol", { className: "history", ariaLabel: "History" });
   for (const event of events) {
-    const when = element("time", { dateTime: event.at, textContent: new Date(event.at).toLocaleString() });
+    const when = element("time", { dateTime: event.at, textContent: moment(event.at) });
     const item = element("li");
     item.append(element("strong", { textContent: event.kind_label }), ` by ${event.actor}, `, when);
     for (const line of eventDetails(event)) item.append(element("p", { className: "change", textContent: line }));
