@@ -43,7 +43,7 @@ NEAR_DUPLICATE_SHARE = 0.9
 _PROBE_SIZE = 2_000
 # A looser bar for the sample, so that an article at the threshold is not missed by chance.
 _PROBE_SHARE = 0.8
-_PROBE_CANDIDATES = 3
+PROBE_CANDIDATES = 3
 
 
 class DuplicateArticleError(Conflict):
@@ -201,8 +201,35 @@ def _article_create(
     publisher: str,
     source_url: str,
 ) -> Article:
-    original = original_store(upload.data)
-    article = Article.objects.create(
+    article = article_unsaved(
+        parsed=parsed,
+        upload=upload,
+        sha256=sha256,
+        user=user,
+        title=title,
+        publisher=publisher,
+        source_url=source_url,
+        original=original_store(upload.data),
+    )
+    article.save(force_insert=True)
+    _sentences_store(article=article, parsed=parsed)
+    return article
+
+
+def article_unsaved(
+    *,
+    parsed: ParsedDocument,
+    upload: Upload,
+    sha256: str,
+    user: User | None,
+    title: str,
+    publisher: str,
+    source_url: str,
+    original: str,
+) -> Article:
+    """The article row for a parsed upload whose original is stored under `original`, not
+    saved yet (the bulk import inserts many at once)."""
+    return Article(
         original_id=original,
         title=_title_for(parsed, given=title, filename=upload.filename),
         publisher=publisher.strip(),
@@ -217,21 +244,24 @@ def _article_create(
         language=parsed.language[:16],
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    _sentences_store(article=article, parsed=parsed)
-    return article
 
 
-_SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
 
 
 def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
     """Insert the sentences in bulk, below the ORM: building 16,000 model instances for a
     1 MB article costs seconds, while PostgreSQL's COPY takes a tenth of one."""
-    rows = [
-        (article.pk, s.index, block, s.start, s.end, s.text, s.kind.value)
+    rows = sentence_rows(article_id=article.pk, parsed=parsed)
+    rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
+
+
+def sentence_rows(*, article_id: int, parsed: ParsedDocument) -> list[tuple]:
+    """The article's sentences as rows for SENTENCE_COLUMNS."""
+    return [
+        (article_id, s.index, block, s.start, s.end, s.text, s.kind.value)
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
-    rows_insert(model=Sentence, columns=_SENTENCE_COLUMNS, rows=rows)
 
 
 def article_fingerprints_store(*, article_id: int, hashes: Iterable[int]) -> None:
@@ -249,25 +279,50 @@ def near_duplicate_of(hashes: set[int]) -> tuple[Article, float] | None:
     """
     if not hashes:
         return None
-    probe = sorted(hashes)[:_PROBE_SIZE]
-    sampled = len(probe) < len(hashes)
-    least = math.ceil((_PROBE_SHARE if sampled else NEAR_DUPLICATE_SHARE) * len(probe))
+    probe = FingerprintProbe.of(hashes)
     candidates = (
-        SentenceFingerprint.objects.filter(hash__in=probe)
+        SentenceFingerprint.objects.filter(hash__in=probe.sample)
         .values("article")
         .annotate(shared=Count("id"))
-        .filter(shared__gte=least)
+        .filter(shared__gte=probe.least)
         .order_by("-shared", "article")
-        .values_list("article", "shared")[:_PROBE_CANDIDATES]
+        .values_list("article", "shared")[:PROBE_CANDIDATES]
     )
-    shares = {
-        article_id: (_shared_with(article_id, hashes) if sampled else shared) / len(hashes)
-        for article_id, shared in candidates
-    }
-    best = max(shares, key=lambda article_id: (shares[article_id], -article_id), default=None)
-    if best is None or shares[best] < NEAR_DUPLICATE_SHARE:
+    match = probe.best_match(candidates)
+    if match is None:
         return None
-    return Article.objects.get(pk=best), shares[best]
+    return Article.objects.get(pk=match[0]), match[1]
+
+
+@dataclass(frozen=True)
+class FingerprintProbe:
+    """An upload's fingerprints (`hashes`, not empty), the `sample` of them looked up in the
+    index, and how many of the sample (`least`) a stored article must have to be a candidate."""
+
+    hashes: set[int]
+    sample: list[int]
+    least: int
+
+    @classmethod
+    def of(cls, hashes: set[int]) -> "FingerprintProbe":
+        sample = sorted(hashes)[:_PROBE_SIZE]
+        share = _PROBE_SHARE if len(sample) < len(hashes) else NEAR_DUPLICATE_SHARE
+        return cls(hashes=hashes, sample=sample, least=math.ceil(share * len(sample)))
+
+    def best_match(self, candidates: Iterable[tuple[int, int]]) -> tuple[int, float] | None:
+        """Of the candidates, (article id, how many of the sample it has), the one holding the
+        largest share of the upload's fingerprints, with that share, if it reaches
+        NEAR_DUPLICATE_SHARE; a sample's candidates are counted exactly first."""
+        sampled = len(self.sample) < len(self.hashes)
+        shares = {
+            article_id: (_shared_with(article_id, self.hashes) if sampled else shared)
+            / len(self.hashes)
+            for article_id, shared in candidates
+        }
+        best = max(shares, key=lambda article_id: (shares[article_id], -article_id), default=None)
+        if best is None or shares[best] < NEAR_DUPLICATE_SHARE:
+            return None
+        return best, shares[best]
 
 
 def _shared_with(article_id: int, hashes: set[int]) -> int:
