@@ -277,6 +277,9 @@ API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "30/min")
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
 API_MAX_PAGE_SIZE = 500
 API_BULK_MAX = int(os.environ.get("API_BULK_MAX", "10000"))
+# Articles in one bulk import request (POST /api/v1/articles/bulk/); the request body is
+# bounded by DATA_UPLOAD_MAX_MEMORY_SIZE too.
+MAX_BULK_ARTICLES = int(os.environ.get("MAX_BULK_ARTICLES", "1000"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimscope API",

@@ -1,5 +1,5 @@
-"""Background work, run by `manage.py db_worker`: suggested tags for a new article, and
-corpus-wide suggestion runs whose progress editors watch."""
+"""Background work, run by `manage.py db_worker`: suggested tags for a new article (or a
+bulk import's new articles), and corpus-wide suggestion runs whose progress editors watch."""
 
 from django.tasks import task
 
@@ -14,6 +14,13 @@ def suggest_article(article_id: int) -> int:
     if article is None:  # deleted before the worker got to it
         return 0
     return suggestions_compute(article=article)
+
+
+@task
+def suggest_articles(article_ids: list[int]) -> int:
+    """Suggestions for several new articles, queued once for a bulk import instead of once per
+    article."""
+    return sum(suggest_article.call(article_id) for article_id in article_ids)
 
 
 @task

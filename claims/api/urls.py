@@ -2,12 +2,22 @@
 
 from django.urls import path
 
-from claims.api import annotations, articles, counts, originals, review, suggestions, tags
+from claims.api import (
+    annotations,
+    articles,
+    bulk_articles,
+    counts,
+    originals,
+    review,
+    suggestions,
+    tags,
+)
 
 app_name = "api"
 
 urlpatterns = [
     path("articles/", articles.ArticleListView.as_view(), name="article-list"),
+    path("articles/bulk/", bulk_articles.ArticleBulkView.as_view(), name="article-bulk"),
     path("articles/<int:article_id>/", articles.ArticleDetailView.as_view(), name="article-detail"),
     path(
         "articles/<int:article_id>/original/",

@@ -11,8 +11,8 @@ An upload held for its uploader to confirm a near-duplicate is an original with 
 set and no article yet; it is forgotten a day later."""
 
 import hashlib
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,19 +32,35 @@ def original_store(data: bytes, *, held: bool = False) -> str:
     """Keep `data` (once per content) and return its SHA-256, the original's key."""
     sha256 = hashlib.sha256(data).hexdigest()
     now = timezone.now() if held else None
-    if settings.ORIGINALS_STORAGE == "files":
-        storage = storages["originals"]
-        name = f"originals/{sha256[:2]}/{sha256}"
-        if not storage.exists(name):
-            name = storage.save(name, ContentFile(data))
-        row = Original(sha256=sha256, size=len(data), storage_name=name, held_at=now)
-    else:
-        row = Original(sha256=sha256, size=len(data), data=data, held_at=now)
+    row = _original_row(data, sha256=sha256, held_at=now)
     # INSERT ... ON CONFLICT DO NOTHING: two identical uploads at once store one row.
     Original.objects.bulk_create([row], ignore_conflicts=True)
     if held:
         Original.objects.filter(pk=sha256).update(held_at=now)
     return sha256
+
+
+def originals_store(datas: Sequence[bytes]) -> list[str]:
+    """Keep many uploads' bytes as original_store keeps one, in one INSERT; returns each
+    one's SHA-256, in order."""
+    keys, rows = [], {}
+    for data in datas:
+        key = hashlib.sha256(data).hexdigest()
+        keys.append(key)
+        if key not in rows:
+            rows[key] = _original_row(data, sha256=key, held_at=None)
+    Original.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    return keys
+
+
+def _original_row(data: bytes, *, sha256: str, held_at: datetime | None) -> Original:
+    if settings.ORIGINALS_STORAGE == "files":
+        storage = storages["originals"]
+        name = f"originals/{sha256[:2]}/{sha256}"
+        if not storage.exists(name):
+            name = storage.save(name, ContentFile(data))
+        return Original(sha256=sha256, size=len(data), storage_name=name, held_at=held_at)
+    return Original(sha256=sha256, size=len(data), data=data, held_at=held_at)
 
 
 def original_chunks(sha256: str) -> Iterator[bytes]:
