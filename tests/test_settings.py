@@ -86,3 +86,30 @@ def test_it_prints_mails_unless_given_an_smtp_url():
     )
     wrong = _settings_value(mailer, SECRET_KEY="x", EMAIL_URL="http://mail.example.org")
     assert "EMAIL_URL must start with smtp:// or smtps://" in wrong.stderr
+
+
+def test_it_reads_the_reviewing_organisation_under_either_spelling():
+    names = "s.CLAIMSCOPE_ORGANIZATION_NAME, repr(s.CLAIMSCOPE_ORGANIZATION_URL)"
+
+    assert _printed(names) == "Claimscope reviewers ''"
+    assert _printed(names, CLAIMSCOPE_ORGANISATION="Health Claims Watch") == (
+        "Health Claims Watch ''"
+    )
+    assert (
+        _printed(
+            names,
+            CLAIMSCOPE_ORGANISATION="Old name",
+            CLAIMSCOPE_ORGANIZATION_NAME="Health Claims Watch",
+            CLAIMSCOPE_ORGANIZATION_URL="https://healthclaims.example/",
+        )
+        == "Health Claims Watch 'https://healthclaims.example/'"
+    )
+
+
+def test_it_builds_iris_from_the_request_unless_a_base_url_is_set():
+    bases = "repr(s.CLAIMSCOPE_BASE_URL), repr(s.CLAIMSCOPE_TAG_IRI_BASE)"
+
+    assert _printed(bases) == "'' ''"
+    assert _printed(bases, CLAIMSCOPE_BASE_URL="https://claims.example.org/") == (
+        "'https://claims.example.org' ''"
+    )
