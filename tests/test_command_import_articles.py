@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Article
 
@@ -153,3 +155,68 @@ def test_it_stores_a_near_duplicate_when_allowed(two_renderings, capsys):
     call_command("import_articles", str(html), str(text), "--json", "--allow-near-duplicates")
     assert [line["status"] for line in _json_lines(capsys)] == ["created", "created"]
     assert Article.objects.count() == 2
+
+
+def clinic_file(folder, number: int, text: str | None = None):
+    path = folder / f"clinic-{number}.txt"
+    path.write_text(
+        text
+        or (
+            f"What does treatment {number} cost?\n"
+            f"Treatment {number} costs ${number},900 for three sessions.\n"
+            f"Patient {number} walked again after {number + 2} injections.\n"
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_it_imports_files_in_batches_and_reports_each_in_order(tmp_path, capsys):
+    paths = [clinic_file(tmp_path, number) for number in range(5)]
+    again = clinic_file(tmp_path, 99, paths[0].read_text(encoding="utf-8"))  # a later batch
+    twin = clinic_file(tmp_path, 98, paths[4].read_text(encoding="utf-8"))  # the same batch
+    missing = tmp_path / "missing.txt"
+    files = [*paths[:4], again, paths[4], twin, missing]
+    with pytest.raises(CommandError):
+        call_command("import_articles", *map(str, files), "--json", "--batch-size", "3")
+    lines = _json_lines(capsys)
+    assert [line["file"] for line in lines] == [str(path) for path in files]
+    assert [line["status"] for line in lines] == [
+        *["created"] * 4,
+        "duplicate",
+        "created",
+        "duplicate",
+        "error",
+    ]
+    assert lines[4]["article_id"] == lines[0]["article_id"]
+    assert lines[4]["sentences"] == 3 and lines[4]["title"] == lines[0]["title"]
+    assert lines[6]["article_id"] == lines[5]["article_id"]
+    assert Article.objects.count() == 5
+    assert all(a.sentences.count() == 3 for a in Article.objects.all())
+
+
+def test_it_refuses_a_batch_size_below_one(files):
+    good, _, _ = files
+    with pytest.raises(CommandError, match="--batch-size"):
+        call_command("import_articles", str(good), "--batch-size", "0")
+    assert Article.objects.count() == 0
+
+
+def test_its_query_count_does_not_grow_with_the_files(tmp_path, capsys):
+    def queries_for(numbers) -> int:
+        paths = [str(clinic_file(tmp_path, number)) for number in numbers]
+        with CaptureQueriesContext(connection) as captured:
+            call_command("import_articles", *paths, "--json")
+        return len(captured)
+
+    assert queries_for(range(2)) == queries_for(range(100, 140))
+    assert Article.objects.count() == 42
+
+
+def test_it_imports_a_batch_within_a_fixed_number_of_queries(
+    tmp_path, capsys, django_assert_max_num_queries
+):
+    paths = [str(clinic_file(tmp_path, number)) for number in range(30)]
+    with django_assert_max_num_queries(8):
+        call_command("import_articles", *paths, "--json")
+    assert Article.objects.count() == 30
