@@ -1,10 +1,24 @@
 """Admin pages for every model; articles are read-mostly because offsets depend on their text,
-and annotations, assignments, decisions and history are read-only here: they change through
-the app, which records every change in the history."""
+and sentences, annotations, assignments, decisions and history are read-only here: they change
+through the app, which records every change in the history. The vocabulary has its own page
+in the app (/vocabulary/edit/)."""
 
 from django.contrib import admin
 
 from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never written: a change made here would bypass the history."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class SentenceInline(admin.TabularInline):
@@ -16,6 +30,9 @@ class SentenceInline(admin.TabularInline):
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -38,13 +55,14 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [SentenceInline]
 
 
+# Sentences are the article's text cut at offsets that annotations point into: ingestion makes
+# them, and a sentence added, changed or deleted here would move every annotation's meaning.
 @admin.register(Sentence)
-class SentenceAdmin(admin.ModelAdmin):
+class SentenceAdmin(ReadOnlyAdmin):
     list_display = ["article", "index", "kind", "start", "end", "text"]
     list_filter = ["kind"]
     search_fields = ["text"]
     list_select_related = ["article"]
-    readonly_fields = ["article", "index", "start", "end", "text", "kind"]
 
 
 @admin.register(Tag)
@@ -52,19 +70,6 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "colour", "shortcut", "order", "archived"]
     list_editable = ["order", "archived"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never written: a change made here would bypass the history."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Annotation)

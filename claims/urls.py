@@ -26,6 +26,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     # Tag IRIs (CLAIMSCOPE_TAG_IRI_BASE + slug) resolve to these pages.
     path("vocabulary/", views.vocabulary, name="vocabulary"),
+    path("vocabulary/edit/", views.vocabulary_edit, name="vocabulary_edit"),
     path("suggestions/", views.suggester, name="suggester"),
     path("vocabulary/<slug:slug>", views.vocabulary_tag, name="vocabulary_tag"),
     path("profile/token/", views.token_create, name="token_create"),

@@ -288,6 +288,18 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/vocabulary.html", {"tags": Tag.objects.order_by("order")})
 
 
+@role_required(EDITORS)
+def vocabulary_edit(request: HttpRequest) -> HttpResponse:
+    """Editors' page for the vocabulary: vocabulary.js creates, edits, archives and restores
+    tags through the REST API, which checks every change."""
+    page_data = {
+        "csrf": get_token(request),
+        "tags_url": reverse("api:tag-list"),
+        "tag_url": reverse("api:tag-detail", args=["--slug--"]),
+    }
+    return render(request, "claims/vocabulary_edit.html", {"page_data": page_data})
+
+
 def vocabulary_tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     context = {"tag": tag, "iri": tag_iri(tag.slug, request=request)}

@@ -5,7 +5,7 @@ import pytest
 from claims.models import Annotation, Decision, Tag
 from claims.services.annotations import AnnotationDraft, annotation_create, annotation_delete
 from claims.services.review import decision_make
-from claims.services.vocabulary import tag_create
+from claims.services.vocabulary import highlight_contrast, tag_create
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_it_lists_in_the_same_number_of_queries_for_4_or_8_tags(
             slug=f"extra-{number}",
             name=f"Extra {number}",
             definition="A tag added by the editors.",
-            colour="#123456",
+            colour="#0891b2",
         )
     with django_assert_num_queries(3):
         assert len(api.get(TAGS).json()) == 8
@@ -441,3 +441,39 @@ def test_it_gives_tag_iris_under_the_base_url_when_it_is_set(api_for, reader, se
     tag = api_for(reader).get(f"{TAGS}overstated/").json()
 
     assert tag["iri"] == "https://claimscope.example/vocabulary/overstated"
+
+
+# --- Colour contrast ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("colour", ["#000000", "#1f2933", "#123456", "#800000"])
+def test_it_refuses_a_new_tag_whose_highlight_would_hide_the_text(api_for, editor, colour):
+    response = api_for(editor).post(TAGS, {**MIRACLE_TAG, "colour": colour}, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["colour"]
+    assert message.startswith(f"Text on a {colour} highlight has a contrast of ")
+    assert "under the 4.5:1 that WCAG asks for" in message
+    assert vocabulary() == DEFAULT_SLUGS
+
+
+def test_it_refuses_a_dark_colour_for_an_existing_tag_and_keeps_the_old_one(api_for, editor):
+    response = patch_tag(api_for(editor), "overstated", {"colour": "#000080"})
+    assert response.status_code == 400
+    assert response.json()["colour"] == [
+        "Text on a #000080 highlight has a contrast of 3.0:1, under the 4.5:1 that WCAG asks "
+        "for; pick a lighter or brighter colour."
+    ]
+    assert Tag.objects.get(slug="overstated").colour == "#dc2626"
+
+
+def test_a_tag_with_a_dark_colour_from_before_the_rule_can_still_be_renamed(api_for, editor):
+    Tag.objects.filter(slug="overstated").update(colour="#000000")
+    response = patch_tag(api_for(editor), "overstated", {"name": "Hype", "archived": True})
+    assert response.status_code == 200
+    assert Tag.objects.get(slug="overstated").name == "Hype"
+
+
+def test_the_default_colours_keep_the_text_readable():
+    assert all(
+        highlight_contrast(colour) >= 4.5 for colour in Tag.objects.values_list("colour", flat=True)
+    )

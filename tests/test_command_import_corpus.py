@@ -36,7 +36,7 @@ def corpus(make_article, reviewer, other_reviewer, editor) -> None:
     peptide article adjudicated (two tags accepted, one rejected), the ozone article's
     adjudication under way (one tag accepted)."""
     tag_create(
-        slug="miracle-cure", name="Miracle cure", definition="Cures “everything”.", colour="#123456"
+        slug="miracle-cure", name="Miracle cure", definition="Cures “everything”.", colour="#0891b2"
     )
     Tag.objects.filter(slug="price-claim").update(definition="Any price, fee or payment.")
     peptide = make_article(text=PEPTIDE_TEXT, title="Peptides 🧬", publisher="Lakeside")

@@ -49,3 +49,22 @@ def test_it_marks_an_archived_tag(client):
 
 def test_it_answers_404_for_an_unknown_tag(client):
     assert client.get("/vocabulary/miracle").status_code == 404
+
+
+def test_the_editing_page_opens_for_editors_and_is_linked_from_the_vocabulary(client, editor):
+    client.force_login(editor)
+    assert 'href="/vocabulary/edit/"' in client.get("/vocabulary/").text
+    page = client.get("/vocabulary/edit/")
+    assert page.status_code == 200
+    assert '"tags_url": "/api/v1/tags/"' in page.text
+
+
+def test_the_editing_page_refuses_reviewers_and_readers_and_asks_strangers_to_sign_in(
+    client, reviewer, reader
+):
+    for user in (reviewer, reader):
+        client.force_login(user)
+        assert "/vocabulary/edit/" not in client.get("/vocabulary/").text
+        assert client.get("/vocabulary/edit/").status_code == 403
+    client.logout()
+    assert client.get("/vocabulary/edit/").url.startswith("/accounts/login/")
