@@ -13,9 +13,10 @@ from django.db import connection
 from claims.bulk_rows import rows_insert
 from claims.models import EDITOR, REVIEWER, Annotation, Article, Sentence
 from claims.services.annotations import CONTEXT_CHARS
+from claims.similar.normalise import claim_text
 
 SENTENCES_PER_PARAGRAPH = 5
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind", "claim_text")
 ANNOTATION_COLUMNS = (
     *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
     *("author_id", "created_at", "updated_at"),
@@ -49,9 +50,10 @@ def articles_insert(
     """The articles through the ORM, their sentences (`spans`, article by article) by COPY."""
     stored = Article.objects.bulk_create(articles, batch_size=500)
     rows = (
-        (article.pk, index, block, start, end, article.text[start:end], "paragraph")
+        (article.pk, index, block, start, end, text, "paragraph", claim_text(text))
         for article, article_spans in zip(stored, spans, strict=True)
         for index, (block, start, end) in enumerate(article_spans)
+        for text in (article.text[start:end],)
     )
     rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
     return [

@@ -138,6 +138,12 @@ class Sentence(models.Model):
         choices=[(k.value, k.name.replace("_", " ").lower()) for k in BlockKind],
         default=BlockKind.PARAGRAPH,
     )
+    claim_text = models.TextField(
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The text compared to find the same claim elsewhere (claims.similar.normalise).",
+    )
 
     class Meta:
         ordering = ["article", "index"]

@@ -9,6 +9,7 @@ from claims.api import (
     counts,
     originals,
     review,
+    similar,
     suggestions,
     tags,
 )
@@ -28,6 +29,11 @@ urlpatterns = [
         "articles/<int:article_id>/sentences/",
         articles.SentenceListView.as_view(),
         name="article-sentences",
+    ),
+    path(
+        "sentences/<int:article_id>/<int:index>/similar/",
+        similar.SimilarSentenceListView.as_view(),
+        name="sentence-similar",
     ),
     path("tags/", tags.TagListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", tags.TagDetailView.as_view(), name="tag-detail"),

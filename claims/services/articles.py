@@ -31,6 +31,7 @@ from claims.services.originals import (
     original_forget,
     original_store,
 )
+from claims.similar.normalise import claim_text
 from claims.tasks import suggest_article
 
 TITLE_MAX = 300
@@ -246,7 +247,7 @@ def article_unsaved(
     )
 
 
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind", "claim_text")
 
 
 def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
@@ -259,7 +260,7 @@ def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
 def sentence_rows(*, article_id: int, parsed: ParsedDocument) -> list[tuple]:
     """The article's sentences as rows for SENTENCE_COLUMNS."""
     return [
-        (article_id, s.index, block, s.start, s.end, s.text, s.kind.value)
+        (article_id, s.index, block, s.start, s.end, s.text, s.kind.value, claim_text(s.text))
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
 

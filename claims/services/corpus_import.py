@@ -25,8 +25,9 @@ from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
 from claims.services.annotations import CONTEXT_CHARS, NOTE_MAX_CHARS
 from claims.services.articles import article_fingerprints_store
 from claims.services.errors import Rejected
+from claims.similar.normalise import claim_text
 
-SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind")
+SENTENCE_COLUMNS = ("article_id", "index", "block", "start", "end", "text", "kind", "claim_text")
 ANNOTATION_COLUMNS = (
     *("article_id", "start", "end", "quote", "prefix", "suffix", "tag_id", "note"),
     *("author_id", "final", "created_at", "updated_at"),
@@ -141,8 +142,9 @@ class CorpusImport:
         # The model stamps both on save; an import keeps the originals.
         Article.objects.filter(pk=article.pk).update(**self.article_moments(fields, where=where))
         rows = [
-            (article.pk, index, block, start, end, article.text[start:end], kind)
+            (article.pk, index, block, start, end, text, kind, claim_text(text))
             for index, start, end, kind, block in fields["sentences"]
+            for text in (article.text[start:end],)
         ]
         rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=rows)
         # Indexed for the near-duplicate look-up like any upload; an import itself is never

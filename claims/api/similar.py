@@ -1,0 +1,130 @@
+"""Recurring claims over REST: the sentences of other articles that make one sentence's claim."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from claims.permissions import EVERY_ROLE
+from claims.selectors_similar import DEFAULT_MIN_SCORE, sentence_get, similar_sentences
+from claims.services.errors import Rejected
+
+PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+class SimilarTagSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    colour = serializers.CharField()
+    count = serializers.IntegerField(help_text="Annotations you may see with this tag on it.")
+
+
+class SimilarArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="article_id")
+    title = serializers.CharField(source="article_title")
+    publisher = serializers.CharField(source="article_publisher")
+
+
+class SimilarSentenceSerializer(serializers.Serializer):
+    article = SimilarArticleSerializer(source="*")
+    index = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    kind = serializers.CharField()
+    score = serializers.FloatField(help_text="Similarity of the claim texts, 0 to 1.")
+    tags = SimilarTagSerializer(many=True)
+    annotation_count = serializers.IntegerField(
+        help_text="Annotations you may see on the sentence, all tags together."
+    )
+
+
+class SimilarSourceSerializer(serializers.Serializer):
+    article = serializers.IntegerField(source="article_id")
+    index = serializers.IntegerField()
+    text = serializers.CharField()
+    claim_text = serializers.CharField(help_text="The text compared: see docs/similar.md.")
+
+
+class SimilarPageSerializer(serializers.Serializer):
+    sentence = SimilarSourceSerializer()
+    min_score = serializers.FloatField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SimilarSentenceSerializer(many=True)
+
+
+def _number(request: Request, name: str, *, default: float, low: float, high: float) -> float:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Rejected(name, f"“{raw}” is not a number from {low:g} to {high:g}.") from None
+    if not low <= value <= high:
+        raise Rejected(name, f"{name} ({raw}) must be from {low:g} to {high:g}.")
+    return value
+
+
+def _whole(request: Request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise Rejected(name, f"Give {name} as a whole number from {low} to {high}.")
+    return int(raw)
+
+
+class SimilarSentenceListView(GenericAPIView):
+    """Sentences in other articles making the same claim as this one, most alike first, with
+    their article and how they were tagged (the annotations you may see on each)."""
+
+    roles = {"GET": EVERY_ROLE}
+    serializer_class = SimilarPageSerializer
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="sentences_similar",
+        parameters=[
+            OpenApiParameter("article_id", int, OpenApiParameter.PATH, description="Article id."),
+            OpenApiParameter("index", int, OpenApiParameter.PATH, description="Sentence number."),
+            OpenApiParameter(
+                "min_score",
+                float,
+                description=f"Least similarity, 0 to 1 (default {DEFAULT_MIN_SCORE}).",
+            ),
+            OpenApiParameter("offset", int, description="Results to skip (default 0)."),
+            OpenApiParameter(
+                "page_size", int, description=f"Results per page, 1 to {MAX_PAGE_SIZE}."
+            ),
+        ],
+        responses={
+            200: SimilarPageSerializer,
+            404: OpenApiResponse(description="No such article, or no such sentence in it."),
+        },
+    )
+    def get(self, request: Request, article_id: int, index: int) -> Response:
+        min_score = _number(request, "min_score", default=DEFAULT_MIN_SCORE, low=0, high=1)
+        offset = _whole(request, "offset", default=0, low=0, high=10_000)
+        limit = _whole(request, "page_size", default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
+        sentence = sentence_get(article_id=article_id, index=index)
+        page = similar_sentences(
+            sentence=sentence, user=request.user, min_score=min_score, offset=offset, limit=limit
+        )
+        url = request.build_absolute_uri()
+        previous = None
+        if offset:
+            before = max(offset - limit, 0)
+            previous = replace_query_param(url, "offset", before) if before else None
+            previous = previous or remove_query_param(url, "offset")
+        body = {
+            "sentence": page.sentence,
+            "min_score": min_score,
+            "next": replace_query_param(url, "offset", offset + limit) if page.more else None,
+            "previous": previous,
+            "results": page.results,
+        }
+        return Response(SimilarPageSerializer(body).data)
