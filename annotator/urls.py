@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from claims import health
 
+handler404 = "claims.api.errors.not_found"
 handler500 = "claims.api.errors.server_error"
 
 urlpatterns = [

@@ -416,13 +416,11 @@ def test_it_refuses_to_move_an_annotation_to_an_archived_tag(rita, claim):
 
 
 def test_it_never_moves_the_span_of_an_annotation(rita, claim):
-    # The span is not editable: offsets sent with a change are ignored, as read-only fields are.
+    # The span is not editable: offsets sent with a change are refused, not silently ignored.
     response = rita.patch(detail(claim.pk), {"start": 0, "end": 10, "note": "Moved?"})
-    assert response.status_code == 200
-    assert (response.json()["start"], response.json()["end"]) == (claim.start, claim.end)
-    stored = Annotation.objects.get()
-    assert (stored.start, stored.end, stored.quote) == (claim.start, claim.end, claim.quote)
-    assert stored.note == "Moved?"
+    assert response.status_code == 400
+    assert response.json()["start"] == ["There is no field `start`; give `tag`, `note`."]
+    assert_unchanged(claim)
 
 
 def test_it_hides_another_reviewers_annotation(api_for, other_reviewer, claim):

@@ -110,8 +110,9 @@ def test_readers_cannot_store_a_near_duplicate_either(api_for, reader, stored):
 
 def test_the_schema_describes_the_flag_and_the_409(api_for, reviewer):
     schema = api_for(reviewer).get("/api/schema/?format=json").json()
-    upload = schema["components"]["schemas"]["ArticleUploadRequest"]
-    assert upload["properties"]["allow_near_duplicate"]["type"] == "boolean"
+    for body in ("ArticleTextUploadRequest", "ArticleFileUploadRequest"):
+        upload = schema["components"]["schemas"][body]
+        assert upload["properties"]["allow_near_duplicate"]["type"] == "boolean"
     conflict = schema["paths"]["/api/v1/articles/"]["post"]["responses"]["409"]
     reference = conflict["content"]["application/json"]["schema"]["$ref"]
     duplicate = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]

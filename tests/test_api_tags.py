@@ -272,12 +272,12 @@ def test_editors_archive_and_unarchive_a_tag(api_for, editor):
     assert not Tag.objects.get(slug="overstated").archived
 
 
-def test_it_ignores_a_slug_in_a_patch(api_for, editor):
+def test_it_refuses_a_slug_in_a_patch(api_for, editor):
     response = patch_tag(api_for(editor), "overstated", {"slug": "exaggerated", "name": "Hype"})
-    assert response.status_code == 200
-    assert response.json()["slug"] == "overstated"
+    assert response.status_code == 400
+    assert list(response.json()) == ["slug"]
     assert vocabulary() == DEFAULT_SLUGS
-    assert Tag.objects.get(slug="overstated").name == "Hype"
+    assert Tag.objects.get(slug="overstated").name == "Overstated"
     assert api_for(editor).get(tag_url("exaggerated")).status_code == 404
 
 

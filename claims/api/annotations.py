@@ -14,7 +14,7 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import Cursor
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +27,9 @@ from claims.api.pagination import OrderedCursorPagination
 from claims.api.params import FINAL_PARAMETER, W3C_PARAMETER, valid_input, wants_final
 from claims.api.renderers import W3CAnnotationRenderer
 from claims.api.serializers import (
+    ANNOTATION_CREATE_SCHEMA,
     AnnotationBulkResultSerializer,
+    AnnotationBulkSchemaSerializer,
     AnnotationBulkSerializer,
     AnnotationCreateSerializer,
     AnnotationSerializer,
@@ -93,7 +95,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = OrderedCursorPagination
-    parser_classes = [JSONParser, FormParser, MultiPartParser, W3CAnnotationParser]
+    parser_classes = [JSONParser, W3CAnnotationParser]
 
     def get_queryset(self):
         final = wants_final(self.request)
@@ -192,7 +194,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
     @extend_schema(
         operation_id="annotations_create",
         request={
-            "application/json": AnnotationCreateSerializer,
+            "application/json": ANNOTATION_CREATE_SCHEMA,
             "application/ld+json": OpenApiTypes.OBJECT,
         },
         responses={
@@ -291,7 +293,7 @@ class AnnotationBulkView(GenericAPIView):
 
     @extend_schema(
         operation_id="annotations_bulk_create",
-        request=AnnotationBulkSerializer,
+        request=AnnotationBulkSchemaSerializer,
         responses={
             201: AnnotationBulkResultSerializer,
             400: OpenApiResponse(

@@ -34,11 +34,11 @@ class TagCountsView(GenericAPIView):
         parameters=[
             OpenApiParameter(
                 "group_by",
-                str,
+                {"type": "array", "items": {"type": "string", "enum": selectors.GROUP_BY_KEYS}},
                 required=False,
-                description="Comma-separated, any of: "
+                description="Any of: "
                 + ", ".join(selectors.GROUP_BY_KEYS)
-                + ". Default `tag`.",
+                + ", repeated (`group_by=tag&group_by=month`) or comma-separated. Default `tag`.",
             ),
             OpenApiParameter("format", str, enum=["json", "csv"], required=False),
             FINAL_PARAMETER,

@@ -54,6 +54,15 @@ def field_errors(error: Rejected) -> dict[str, list[ErrorDetail]]:
     return {error.field: [ErrorDetail(error.message, code=error.code)]}
 
 
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's handler404, for addresses no route matches (`/api/v1/articles/abc/`): JSON
+    under /api/, as the API's own 404s are; the HTML page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    body = {"detail": f"There is nothing at {request.path}.", "code": "not_found"}
+    return JsonResponse(body, status=404)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's handler500: JSON under /api/, naming the request id that the log lines of the
     failure carry; the HTML error page elsewhere."""

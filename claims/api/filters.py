@@ -2,11 +2,11 @@
 
 from datetime import UTC
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import fields
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Annotation, Article, Tag
@@ -30,13 +30,49 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# Row ids are PostgreSQL bigints: a larger number could match nothing but would fail the query.
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number (`2.5` is refused, not rounded)."""
+
+    field_class = forms.IntegerField  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses a typed parameter given empty or malformed (django-filter would ignore it and
+    list everything): `created_after=`, `article=`, `from_suggestion=maybe`."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, field in self.filters.items():
+            raw = (self.data or {}).get(name)
+            if raw is None or isinstance(field, filters.CharFilter | TagSlugsFilter):
+                continue
+            if isinstance(field, filters.BooleanFilter) and raw.lower() not in _BOOLEANS:
+                self.form.add_error(name, f"“{raw}” is not true or false.")
+            elif raw == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+        return valid and not self.form.errors
+
+
+_BOOLEANS = {"true", "false", "1", "0"}
+
+
+@extend_schema_field({"type": "string", "minLength": 1})
 class TagSlugsFilter(filters.ModelMultipleChoiceFilter):
     """Tags by slug, any of several (the schema generator cannot see through `tag__slug`)."""
 
 
-class AnnotationFilter(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id", help_text="An article id.")
+class AnnotationFilter(StrictFilterSet):
+    article = IdFilter(field_name="article_id", help_text="An article id.")
     # Filter on tag__slug: django-filter compares `field_name` with the chosen tag's
     # `to_field_name` value, and a slug compared with the `tag` foreign key raises ValueError.
     # A tag is a to-one relation, so no DISTINCT is needed.
@@ -78,7 +114,7 @@ class AnnotationFilter(filters.FilterSet):
         return queryset.filter(Q(quote__icontains=value) | Q(note__icontains=value))
 
 
-class ArticleFilter(filters.FilterSet):
+class ArticleFilter(StrictFilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Text in title or publisher.")
     publisher = filters.CharFilter(field_name="publisher", help_text="Exact publisher.")
     status = filters.ChoiceFilter(choices=Article.Status.choices)

@@ -42,6 +42,9 @@ class OrderedCursorPagination(CursorPagination):
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         parameters.append(
             {
                 "name": self.ordering_query_param,

@@ -45,10 +45,17 @@ def wants_final(request: Request) -> bool:
     return raw in {"true", "1"}
 
 
+# An id in the query string, as the schema shows it (a PostgreSQL bigint).
+ID_MAX = 2**63 - 1
+ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+
+
 def article_id_param(request: Request) -> int | None:
     """The `article` query parameter as an id, if given. A filter that cannot apply is
     refused, not ignored: ignoring it would list everything."""
-    article = request.query_params.get("article", "")
-    if article and not article.isdigit():
+    article = request.query_params.get("article")
+    if article is None:
+        return None
+    if not (article.isascii() and article.isdigit()) or int(article) > ID_MAX:
         raise Rejected("article", f"“{article}” is not an article id.")
-    return int(article) if article else None
+    return int(article)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from claims import selectors
 from claims.api.pagination import OrderedCursorPagination
-from claims.api.params import article_id_param, valid_input
+from claims.api.params import ID_SCHEMA, article_id_param, valid_input
 from claims.api.serializers import (
     AgreementSerializer,
     AssignmentCreateResultSerializer,
@@ -77,7 +77,7 @@ class AssignmentListView(GenericAPIView):
     @extend_schema(
         operation_id="assignments_list",
         parameters=[
-            OpenApiParameter("article", int, required=False),
+            OpenApiParameter("article", ID_SCHEMA, required=False),
             OpenApiParameter("reviewer", str, required=False, description="A username."),
             OpenApiParameter("done", bool, required=False),
         ],
@@ -316,7 +316,7 @@ class AgreementView(GenericAPIView):
     @extend_schema(
         operation_id="stats_agreement",
         parameters=[
-            OpenApiParameter("article", int, required=False),
+            OpenApiParameter("article", ID_SCHEMA, required=False),
             OpenApiParameter("publisher", str, required=False, description="Exact publisher."),
             OpenApiParameter("status", str, required=False, enum=Article.Status.values),
             OpenApiParameter(

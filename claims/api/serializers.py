@@ -1,11 +1,12 @@
 """The API's input and output shapes; rules live in services, these only check types."""
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from claims.iris import tag_iri
@@ -24,6 +25,82 @@ from claims.models import (
 from claims.selectors import GROUP_BY_KEYS
 from claims.services.annotations import NOTE_MAX_CHARS
 from claims.services.articles import TITLE_MAX
+
+# --- Request bodies -------------------------------------------------------------------------
+
+
+class InputSerializer(serializers.Serializer):
+    """A request body of the declared fields and no other: a misspelt field is refused rather
+    than ignored (which would answer as if it had been applied). The schema says so too."""
+
+    schema_constraints: dict[str, Any] = {"additionalProperties": False}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                known = ", ".join(f"`{name}`" for name in self.fields)
+                raise serializers.ValidationError(
+                    {name: [f"There is no field `{name}`; give {known}."] for name in unknown}
+                )
+        if type(data) is dict:  # JSON, where types are the sender's (a form sends only text)
+            wrong = {
+                name: errors
+                for name, value in data.items()
+                if (errors := _type_errors(self.fields[name], value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
+
+
+# DRF would take "5" for a number, 1 for true, 5 for a string: in JSON the sender says which.
+_JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...]], ...] = (
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.CharField, (str,)),
+    (serializers.ChoiceField, (str,)),
+    (serializers.ListField, (list,)),
+)
+
+
+def _type_errors(field: serializers.Field, value: Any) -> list[str] | dict[str, list[str]]:
+    """DRF's messages for a value not of the JSON type `field` takes; for a list, by item
+    number, as DRF reports its items."""
+    if value is None:
+        return []
+    for kind, types in _JSON_TYPES:
+        if isinstance(field, kind):
+            if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+                return [_type_message(field, value)]
+            if isinstance(field, serializers.ListField):
+                items = {str(n): _type_errors(field.child, item) for n, item in enumerate(value)}
+                return {n: errors for n, errors in items.items() if errors}  # type: ignore[misc]
+            return []
+    return []
+
+
+def _type_message(field: serializers.Field, value: Any) -> str:
+    """DRF's own message for a value of the wrong kind."""
+    key = "invalid_choice" if isinstance(field, serializers.ChoiceField) else "invalid"
+    if isinstance(field, serializers.ListField):
+        key = "not_a_list"
+    message = str(field.error_messages.get(key, "This value is of the wrong type."))
+    return message.format(input=value, input_type=type(value).__name__)
+
+
+class ChangesSerializer(InputSerializer):
+    """A PATCH body: one or more of the declared fields."""
+
+    schema_constraints = {"minProperties": 1, "additionalProperties": False}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            known = ", ".join(f"`{name}`" for name in self.fields)
+            raise serializers.ValidationError(f"Give at least one of {known}.")
+        return attrs
+
 
 # --- Articles ---------------------------------------------------------------------------------
 
@@ -80,7 +157,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
 
-class ArticleUploadSerializer(serializers.Serializer):
+class ArticleUploadSerializer(InputSerializer):
     """Either a file (multipart) or pasted `text` (JSON or form), with optional metadata."""
 
     file = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
@@ -108,7 +185,21 @@ class ArticleUploadSerializer(serializers.Serializer):
         return attrs
 
 
-class ArticleUpdateSerializer(serializers.Serializer):
+class ArticleTextUploadSerializer(ArticleUploadSerializer):
+    """For the schema: the JSON body of an upload, pasted `text` with optional metadata."""
+
+    file = None  # type: ignore[assignment]
+    text = serializers.RegexField(r"\S", trim_whitespace=False, help_text="Not only spaces.")
+
+
+class ArticleFileUploadSerializer(ArticleUploadSerializer):
+    """For the schema: the multipart body of an upload, a `file` with optional metadata."""
+
+    text = None  # type: ignore[assignment]
+    file = serializers.FileField(use_url=False, allow_empty_file=True)
+
+
+class ArticleUpdateSerializer(ChangesSerializer):
     title = serializers.CharField(required=False, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
@@ -171,7 +262,7 @@ class TagSerializer(serializers.ModelSerializer):
 COLOUR_ERRORS: dict[str, Any] = {"invalid": "“%(value)s” is not a colour like #c0392b."}
 
 
-class TagCreateSerializer(serializers.Serializer):
+class TagCreateSerializer(InputSerializer):
     slug = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=80)
     definition = serializers.CharField()
@@ -182,7 +273,7 @@ class TagCreateSerializer(serializers.Serializer):
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
 
 
-class TagUpdateSerializer(serializers.Serializer):
+class TagUpdateSerializer(ChangesSerializer):
     name = serializers.CharField(required=False, max_length=80)
     definition = serializers.CharField(required=False)
     colour = serializers.RegexField(
@@ -257,7 +348,7 @@ def _timestamp(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class AnnotationCreateSerializer(serializers.Serializer):
+class AnnotationCreateSerializer(InputSerializer):
     article = serializers.IntegerField(min_value=1)
     tag = serializers.SlugField(max_length=50, help_text="The tag's slug, e.g. `price-claim`.")
     sentences = serializers.ListField(
@@ -291,10 +382,50 @@ class AnnotationCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class AnnotationBulkSerializer(serializers.Serializer):
+class AnnotationBySentencesSerializer(AnnotationCreateSerializer):
+    """For the schema: an annotation spanning whole sentences (no `start`/`end`)."""
+
+    schema_constraints = {"additionalProperties": False}
+    start = None  # type: ignore[assignment]
+    end = None  # type: ignore[assignment]
+    sentences = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        min_length=2,
+        max_length=2,
+        help_text="[first, last] sentence numbers (inclusive); the span runs from the first "
+        "one's start to the last one's end.",
+    )
+
+
+class AnnotationByOffsetsSerializer(AnnotationCreateSerializer):
+    """For the schema: an annotation of any span, by code-point offsets (no `sentences`)."""
+
+    schema_constraints = {"additionalProperties": False}
+    sentences = None  # type: ignore[assignment]
+    start = serializers.IntegerField(min_value=0, help_text="Code-point offset into the text.")
+    end = serializers.IntegerField(min_value=1, help_text="Code-point offset, exclusive.")
+
+
+# An annotation to create, by sentences or by offsets, as the schema shows it.
+ANNOTATION_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="AnnotationCreate",
+    serializers=[AnnotationBySentencesSerializer, AnnotationByOffsetsSerializer],
+    resource_type_field_name=None,
+)
+
+
+class AnnotationBulkSerializer(InputSerializer):
     # many=True makes a ListSerializer, which takes the length bounds.
     annotations = AnnotationCreateSerializer(  # type: ignore[call-arg]
         many=True, allow_empty=False, max_length=settings.API_BULK_MAX
+    )
+
+
+class AnnotationBulkSchemaSerializer(AnnotationBulkSerializer):
+    """For the schema: the bulk body with its items as single creations show them."""
+
+    annotations = serializers.ListField(  # type: ignore[assignment]
+        child=ANNOTATION_CREATE_SCHEMA, min_length=1, max_length=settings.API_BULK_MAX
     )
 
 
@@ -303,7 +434,7 @@ class AnnotationBulkResultSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField())
 
 
-class AnnotationUpdateSerializer(serializers.Serializer):
+class AnnotationUpdateSerializer(ChangesSerializer):
     tag = serializers.SlugField(required=False, max_length=50)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=NOTE_MAX_CHARS, trim_whitespace=False
@@ -363,7 +494,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return assignment.done_at is not None
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class AssignmentCreateSerializer(InputSerializer):
     articles = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
     )
@@ -383,7 +514,7 @@ class AssignmentCreateResultSerializer(serializers.Serializer):
     assignments = AssignmentSerializer(many=True)
 
 
-class AssignmentUpdateSerializer(serializers.Serializer):
+class AssignmentUpdateSerializer(ChangesSerializer):
     done = serializers.BooleanField(
         required=False, help_text="The reviewer's review of the article is done."
     )
@@ -409,9 +540,20 @@ class ProposalSerializer(serializers.Serializer):
     accepted = serializers.BooleanField(allow_null=True, help_text="null while undecided.")
 
 
+class GridMarkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The reviewer's annotation.")
+    tag = serializers.CharField()
+    start = serializers.IntegerField(help_text="The annotation's own span, in code points.")
+    end = serializers.IntegerField()
+    quote = serializers.CharField(help_text="The part of this sentence the annotation covers.")
+    note = serializers.CharField(allow_blank=True)
+    whole = serializers.BooleanField(help_text="It covers the whole sentence.")
+
+
 class GridCellSerializer(serializers.Serializer):
-    reviewer = serializers.CharField()
+    reviewer = serializers.CharField(source="coder")
     tags = serializers.ListField(child=serializers.CharField())
+    annotations = GridMarkSerializer(many=True, source="marks")
 
 
 class GridRowSerializer(serializers.Serializer):
@@ -419,13 +561,9 @@ class GridRowSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     text = serializers.CharField()
-    cells = serializers.SerializerMethodField()
+    cells = GridCellSerializer(many=True)
     proposals = ProposalSerializer(many=True)
     disagreement = serializers.BooleanField()
-
-    def get_cells(self, row) -> list[dict]:
-        cells = [{"reviewer": coder, "tags": tags} for coder, tags in row.cells]
-        return cast(list[dict], GridCellSerializer(cells, many=True).data)
 
 
 class GridSerializer(serializers.Serializer):
@@ -440,7 +578,7 @@ class GridSerializer(serializers.Serializer):
     rows = GridRowSerializer(many=True)
 
 
-class DecisionCreateSerializer(serializers.Serializer):
+class DecisionCreateSerializer(InputSerializer):
     sentence = serializers.IntegerField(min_value=0, help_text="The sentence's number.")
     tag = serializers.SlugField(max_length=50)
     accept = serializers.BooleanField(help_text="true accepts the tag, false rejects it.")
@@ -565,7 +703,7 @@ class SuggestionAcceptResultSerializer(serializers.Serializer):
     annotation = AnnotationSerializer()
 
 
-class SuggestionTagAcceptSerializer(serializers.Serializer):
+class SuggestionTagAcceptSerializer(InputSerializer):
     tag = serializers.SlugField(max_length=50, help_text="Accept every open suggestion of it.")
     min_score = serializers.FloatField(min_value=0, max_value=1, required=False)
 
@@ -574,7 +712,7 @@ class SuggestionTagAcceptResultSerializer(serializers.Serializer):
     accepted = SuggestionAcceptResultSerializer(many=True)
 
 
-class SuggestionReopenSerializer(serializers.Serializer):
+class SuggestionReopenSerializer(InputSerializer):
     suggestions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000
     )
@@ -619,7 +757,7 @@ class SuggestionRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SuggestionRunCreateSerializer(serializers.Serializer):
+class SuggestionRunCreateSerializer(InputSerializer):
     model = serializers.CharField(
         max_length=64, required=False, help_text="A version; the active one if left out."
     )
