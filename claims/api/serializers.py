@@ -1,7 +1,7 @@
 """The API's input and output shapes; rules live in services, these only check types."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -75,7 +75,9 @@ def _type_errors(field: serializers.Field, value: Any) -> list[str] | dict[str, 
             if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
                 return [_type_message(field, value)]
             if isinstance(field, serializers.ListField):
-                items = {str(n): _type_errors(field.child, item) for n, item in enumerate(value)}
+                items = {
+                    str(n): _type_errors(field.child, v) for n, v in enumerate(cast(list, value))
+                }
                 return {n: errors for n, errors in items.items() if errors}  # type: ignore[misc]
             return []
     return []
