@@ -15,7 +15,7 @@ from claims.selectors import Viewer, annotations_visible_to, row_or_404
 # The similarity (pg_trgm's, 0 to 1, over claim texts) at or above which two sentences are
 # taken to make the same claim: chosen on the tuning split of claims/similar/fixtures (see
 # docs/similar.md for how it does on the held-out split).
-DEFAULT_MIN_SCORE = 0.5
+DEFAULT_MIN_SCORE = 0.35
 
 
 class TrigramMatch(Func):

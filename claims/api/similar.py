@@ -7,11 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from claims.api.params import ID_SCHEMA
 from claims.permissions import EVERY_ROLE
 from claims.selectors_similar import DEFAULT_MIN_SCORE, sentence_get, similar_sentences
 from claims.services.errors import Rejected
 
 PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+MAX_OFFSET = 10_000  # deep pages of a ranking cost the rows before them
 
 
 class SimilarTagSerializer(serializers.Serializer):
@@ -89,16 +91,26 @@ class SimilarSentenceListView(GenericAPIView):
     @extend_schema(
         operation_id="sentences_similar",
         parameters=[
-            OpenApiParameter("article_id", int, OpenApiParameter.PATH, description="Article id."),
-            OpenApiParameter("index", int, OpenApiParameter.PATH, description="Sentence number."),
+            OpenApiParameter(
+                "article_id", ID_SCHEMA, OpenApiParameter.PATH, description="Article id."
+            ),
+            OpenApiParameter(
+                "index", ID_SCHEMA, OpenApiParameter.PATH, description="Sentence number."
+            ),
             OpenApiParameter(
                 "min_score",
-                float,
+                {"type": "number", "minimum": 0, "maximum": 1},
                 description=f"Least similarity, 0 to 1 (default {DEFAULT_MIN_SCORE}).",
             ),
-            OpenApiParameter("offset", int, description="Results to skip (default 0)."),
             OpenApiParameter(
-                "page_size", int, description=f"Results per page, 1 to {MAX_PAGE_SIZE}."
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                description="Results to skip (default 0).",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"Results per page (default {PAGE_SIZE}).",
             ),
         ],
         responses={
@@ -108,7 +120,7 @@ class SimilarSentenceListView(GenericAPIView):
     )
     def get(self, request: Request, article_id: int, index: int) -> Response:
         min_score = _number(request, "min_score", default=DEFAULT_MIN_SCORE, low=0, high=1)
-        offset = _whole(request, "offset", default=0, low=0, high=10_000)
+        offset = _whole(request, "offset", default=0, low=0, high=MAX_OFFSET)
         limit = _whole(request, "page_size", default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
         sentence = sentence_get(article_id=article_id, index=index)
         page = similar_sentences(
