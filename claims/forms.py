@@ -93,9 +93,11 @@ class AssignmentForm(forms.Form):
             "invalid_pk_value": "“%(pk)s” is not an article number.",
         },
     )
+    # Ticked, like the articles: a multiple select box needs Ctrl-click to pick two.
     reviewers = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.filter(groups__name=REVIEWER).order_by("username"),
         to_field_name="username",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Choose at least one reviewer.",
             "invalid_choice": "“%(value)s” is not a reviewer.",

@@ -3,7 +3,7 @@ annotation page, the profile and the public vocabulary pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -17,7 +17,7 @@ from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, for
 from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
-from claims.review.selectors import user_assignment
+from claims.review.selectors import open_disagreements_per_article, user_assignment
 from claims.services import tokens
 from claims.services.articles import (
     DuplicateArticleError,
@@ -58,6 +58,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if is_editor:
         rows = _with_assignees(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if is_editor:
+        _with_open_disagreements(page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -78,6 +80,14 @@ def _with_assignees(rows: QuerySet[Article]) -> QuerySet[Article]:
     """Each article's assignments as `assignees`: one query for the whole page."""
     assignments = Assignment.objects.select_related("reviewer").order_by("reviewer__username")
     return rows.prefetch_related(Prefetch("assignments", assignments, to_attr="assignees"))
+
+
+def _with_open_disagreements(page: Page) -> None:
+    """Each listed article's open disagreements, as the adjudication grid counts them: one
+    query for the whole page."""
+    counts = open_disagreements_per_article([article.pk for article in page])
+    for article in page:
+        article.open_disagreements = counts.get(article.pk, 0)
 
 
 @role_required(EDITORS)

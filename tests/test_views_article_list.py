@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from claims import views
 from claims.models import Article, Assignment, Event
+from claims.review.selectors import adjudication_grid
 from claims.services.annotations import AnnotationDraft, annotation_create
 from claims.services.articles import article_update
-from claims.services.review import assignment_mark, assignments_create
+from claims.services.review import assignment_mark, assignments_create, decision_make
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("claims:article_list")
@@ -201,7 +202,9 @@ def test_it_offers_the_assign_form_to_editors_only(client, reviewer, editor, rea
     text = client.get(LIST, {"publisher": "RegenWell Institute"}).text
     assert f'action="{ASSIGN}?publisher=RegenWell+Institute" id="assign-form"' in text
     assert checkbox in text
-    assert '<option value="rita">rita</option>' in text
+    # Reviewers are ticked, not picked with Ctrl-click from a multiple select box.
+    assert '<input type="checkbox" name="reviewers" value="rita"' in text
+    assert '<select name="reviewers"' not in text
     assert (
         '<input type="checkbox" name="blind" id="id_blind"> Blind: reviewers see no suggestions'
         in text
@@ -221,10 +224,72 @@ def test_it_lists_an_editors_page_in_a_fixed_number_of_queries(
         article = make_article(clinic_text(number))
         assign(article, reviewer, other_reviewer, editor=editor, done=number % 2 == 0)
     client.force_login(editor)
-    # session, user, roles, tags, publishers, count, page, the page's assignments, reviewers
-    with django_assert_num_queries(9):
+    # session, user, roles, tags, publishers, count, page, the page's assignments, reviewers,
+    # the page's open disagreements
+    with django_assert_num_queries(10):
         response = client.get(LIST)
     assert response.text.count('<td class="assignees">omar') == 12
+
+
+def tag_sentence(article: Article, index: int, *, author, tag: str) -> None:
+    draft = AnnotationDraft(article_id=article.pk, tag=tag, sentences=(index, index))
+    annotation_create(author=author, draft=draft)
+
+
+def test_it_counts_each_articles_open_disagreements_as_the_adjudication_grid_marks_them(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    two = make_article(clinic_text(1), title="Two reviewers")
+    for author in (reviewer, other_reviewer):  # agreed: no disagreement
+        tag_sentence(two, 1, author=author, tag="overstated")
+    tag_sentence(two, 2, author=reviewer, tag="price-claim")  # open
+    tag_sentence(two, 0, author=other_reviewer, tag="unsupported")  # decided below
+    decision_make(article=two, sentence=0, tag="unsupported", accept=False, editor=editor)
+    alone = make_article(clinic_text(2), title="One reviewer")
+    tag_sentence(alone, 0, author=reviewer, tag="unsupported")
+    tag_sentence(alone, 2, author=reviewer, tag="price-claim")
+    tag_sentence(alone, 2, author=reviewer, tag="overstated")
+    # Tagged nothing but marked done: omar disagrees with every tag rita gave.
+    silent = make_article(clinic_text(3), title="One silent reviewer")
+    tag_sentence(silent, 1, author=reviewer, tag="overstated")
+    assign(silent, other_reviewer, editor=editor, done=True)
+    make_article(clinic_text(4), title="Untouched")
+    client.force_login(editor)
+
+    page = client.get(LIST).context["page"]
+
+    counts = {article.title: article.open_disagreements for article in page}
+    assert counts == {
+        "Two reviewers": 1,
+        "One reviewer": 2,
+        "One silent reviewer": 1,
+        "Untouched": 0,
+    }
+    for article in page:
+        grid = adjudication_grid(article=article)
+        open_rows = [
+            row
+            for row in grid.rows
+            if any(p.by and not p.unanimous and p.accepted is None for p in row.proposals)
+        ]
+        assert len(open_rows) == counts[article.title], article.title
+
+
+def test_it_counts_open_disagreements_in_one_query_for_any_number_of_articles(
+    client, reviewer, other_reviewer, editor, make_article, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    queries_for = {}
+    for number in range(8):
+        article = make_article(clinic_text(number))
+        tag_sentence(article, 1, author=reviewer, tag="overstated")
+        tag_sentence(article, 2, author=other_reviewer, tag="price-claim")
+        if number in (0, 7):
+            with django_assert_max_num_queries(10) as queries:
+                response = client.get(LIST)
+            queries_for[number + 1] = len(queries)
+    assert queries_for[1] == queries_for[8]
+    assert response.text.count('<td class="num disagreements"><a href=') == 8
 
 
 # --- Assigning -------------------------------------------------------------------------------

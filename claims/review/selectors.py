@@ -2,11 +2,13 @@
 and the history, computed in the database."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 
 from claims.models import REVIEWER, Annotation, Article, Assignment, Decision, Event, Sentence, Tag
 from claims.selectors import (
@@ -54,8 +56,8 @@ def article_coders(*, article: Article) -> list[str]:
     return sorted(coders.get(article.pk, {}).values())
 
 
-def coders_per_article(conditions: Q) -> dict[int, dict[int, str]]:
-    """Each article's coders as user id -> username, from distinct (article, coder) rows."""
+def _coder_pairs(conditions: Q) -> QuerySet:
+    """Distinct (article id, coder's user id) rows."""
     # The pairs come off the (author, article, tag) index alone; joining each of a million
     # annotations to its author's name before removing duplicates took five times as long.
     authors = (
@@ -69,13 +71,49 @@ def coders_per_article(conditions: Q) -> dict[int, dict[int, str]]:
         .values_list("article_id", "reviewer_id")
     )
     # UNION, not UNION ALL: one row per article and coder however many annotations they made.
-    pairs = list(authors.union(done).order_by())
+    return authors.union(done).order_by()
+
+
+def coders_per_article(conditions: Q) -> dict[int, dict[int, str]]:
+    """Each article's coders as user id -> username, from distinct (article, coder) rows."""
+    pairs = list(_coder_pairs(conditions))
     users = get_user_model().objects.filter(pk__in={user_id for _, user_id in pairs})
     names = dict(users.values_list("pk", "username"))
     coders: dict[int, dict[int, str]] = defaultdict(dict)
     for article_id, user_id in pairs:
         coders[article_id][user_id] = names[user_id]
     return coders
+
+
+def open_disagreements_per_article(article_ids: Sequence[int]) -> dict[int, int]:
+    """Per article, the sentences the adjudication grid marks as a disagreement (a tag that
+    some but not all of the article's coders gave, or any tag while it has one coder) and
+    that still have such a tag undecided. One query, however many articles."""
+    if not article_ids:
+        return {}
+    votes = (
+        sentences_under_reviews(Q(article_id__in=article_ids))
+        .order_by()
+        .values("article_id", "index", "article__annotations__tag_id")
+        .annotate(voters=Count("article__annotations__author_id", distinct=True))
+    )
+    votes_sql, votes_params = votes.query.sql_with_params()
+    pairs_sql, pairs_params = _coder_pairs(Q(article_id__in=article_ids)).query.sql_with_params()
+    decisions = connection.ops.quote_name(Decision._meta.db_table)
+    sql = (
+        f"WITH votes (article_id, sentence, tag_id, voters) AS ({votes_sql}), "
+        f"coder_pairs (article_id, user_id) AS ({pairs_sql}), "
+        "coders AS (SELECT article_id, COUNT(*) AS n FROM coder_pairs GROUP BY article_id) "
+        "SELECT v.article_id, COUNT(DISTINCT v.sentence) FROM votes v "
+        "JOIN coders c ON c.article_id = v.article_id "
+        "WHERE (c.n < 2 OR v.voters < c.n) AND NOT EXISTS ("
+        f"SELECT 1 FROM {decisions} d WHERE d.article_id = v.article_id "
+        "AND d.sentence = v.sentence AND d.tag_id = v.tag_id) "
+        "GROUP BY v.article_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*votes_params, *pairs_params))
+        return dict(cursor.fetchall())
 
 
 def sentences_under_reviews(conditions: Q, **annotation_conditions: Any) -> QuerySet[Sentence]:

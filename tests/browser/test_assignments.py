@@ -1,6 +1,8 @@
 """Assignments, history and the final tags in Chromium: an editor assigns articles from the
-list and the reviewer finds them first and marks one done; an editor reads an annotation's
-history and the article's; a reviewer reads the final tags once the article is adjudicated."""
+list by ticking them and the reviewers, the reviewer finds them first, marks one done and goes
+on to the next, and the editor sees who is done and the open disagreements; an editor reads
+an annotation's history and the article's; a reviewer reads the final tags once the article
+is adjudicated."""
 
 import re
 
@@ -50,8 +52,8 @@ def _titles(page: Page):
     return page.locator("tbody a")
 
 
-def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_finds_first_and_marks_done(
-    signed_in_page, editor, reviewer, other_reviewer, articles
+def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_works_through_in_order(
+    signed_in_page, make_annotation, editor, reviewer, other_reviewer, articles
 ):
     desk = signed_in_page(editor)
     desk.goto("/")
@@ -60,7 +62,11 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_finds_first_an
     )
     desk.get_by_label("Select Knee regeneration").check()
     desk.get_by_label("Select Cord blood for autism").check()
-    desk.get_by_label("Assign the ticked articles to").select_option(["omar", "rita"])
+    # The reviewers are ticked too: no Ctrl-click in a multiple select box.
+    picker = desk.get_by_role("group", name="Assign the ticked articles to")
+    expect(picker.get_by_role("checkbox")).to_have_count(2)
+    picker.get_by_label("omar").check()
+    picker.get_by_label("rita").check()
     desk.get_by_role("button", name="Assign").click()
 
     expect(desk.get_by_role("status")).to_have_text(
@@ -97,6 +103,16 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_finds_first_an
         Assignment.objects.get(article=articles["knees"], reviewer=other_reviewer).done_at is None
     )
 
+    # The way on: the oldest article still assigned to this reviewer, then word that none is.
+    page.get_by_role("link", name="Next article assigned to me").click()
+    page.wait_for_selector('body[data-ready="true"]')
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cord blood for autism")
+    expect(page.locator("#next-assigned")).to_be_empty()
+    page.get_by_role("button", name="Mark my review done").click()
+    expect(page.locator("#next-assigned")).to_have_text("Nothing else is assigned to you.")
+    page.get_by_role("button", name="Reopen my review").click()
+    expect(page.locator("#next-assigned")).to_be_empty()
+
     page.goto("/")
     expect(_titles(page)).to_have_text(
         ["Cord blood for autism", "Knee regeneration", "Hair loss cured"]
@@ -104,8 +120,14 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_finds_first_an
     expect(_row(page, "Knee regeneration").locator(".assignment-mark")).to_have_text(
         "Your review is done"
     )
+    # rita's tag on a sentence omar has not read yet: a disagreement the editor must settle.
+    make_annotation(author=reviewer, article=articles["knees"], tag="overstated", sentences=(0, 0))
     desk.reload()
     expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text("omar, rita ✓")
+    expect(_row(desk, "Knee regeneration").locator(".disagreements")).to_have_text("1")
+    expect(_row(desk, "Cord blood for autism").locator(".disagreements")).to_have_text("0")
+    _row(desk, "Knee regeneration").locator(".disagreements a").click()
+    expect(desk).to_have_url(re.compile(rf"/articles/{articles['knees'].pk}/adjudicate/$"))
 
 
 def test_it_shows_an_editor_what_changed_in_an_annotation_and_in_the_article(

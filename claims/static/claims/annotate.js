@@ -3,6 +3,7 @@
 import { $, element } from "./dom.js";
 import { onClick, onKey, onPointerUp, tagSelection } from "./input.js";
 import { newItem, panelCounts, setPanelFilter } from "./panel.js";
+import { showNextAssigned } from "./queue.js";
 import { undo } from "./saving.js";
 import { focusSentence, redrawSentences, selectSentence, showProgress, showSelection } from "./sentences.js";
 import {
@@ -90,6 +91,7 @@ async function toggleReviewDone() {
     data.assignment.done = assignment.done;
     showAssignment();
     say(assignment.done ? "Your review is marked done." : "Your review is open again.");
+    showNextAssigned(assignment.done);
   } catch (error) {
     say(`Your review was not marked: ${error.message}`, "error");
   } finally {
