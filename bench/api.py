@@ -8,13 +8,22 @@ annotations, which checks that the script works but says nothing about the targe
 Targets (PostgreSQL, 2-core machine, p50): counts (`stats/tags/`) < 150 ms, a 200-row list
 page < 40 ms, creating one annotation < 25 ms.
 
+Then, in a database of its own, it imports 1,000 articles of about 5 KB each: in one request
+to the bulk endpoint (target < 5 s), with `import_articles` from 1,000 files, and, for
+comparison, 100 of them one POST each. `--imports` runs only this part.
+
 Usage: `make bench`, or
-`DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope python bench/api.py`.
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope python bench/api.py [--imports]`.
 """
 
+import base64
+import io
+import json
 import os
 import random
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from itertools import product
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from harness import django_setup, test_database
@@ -29,6 +39,7 @@ from harness import django_setup, test_database
 django_setup()
 
 import corpus  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -293,5 +304,105 @@ def run(cases_for: Callable[[APIClient, list[corpus.LoadedArticle]], list[Case]]
             print(report_line(case, timings_ms(case)), flush=True)
 
 
+# --- Importing articles -----------------------------------------------------------------------
+
+IMPORT_ARTICLES, IMPORT_CHARS, IMPORT_REPEATS = 1_000, 5_000, 3
+SINGLE_POSTS = 100
+IMPORT_TARGET_S = 5.0
+
+
+def import_text(number: int, rng: random.Random) -> str:
+    """About IMPORT_CHARS of clinic text in paragraphs of five sentences, its own by the
+    reference numbers in it."""
+    paragraphs: list[str] = []
+    part = 0
+    while sum(len(p) + 2 for p in paragraphs) < IMPORT_CHARS:
+        sentences = article_sentences(number * 1_000 + part, rng)
+        paragraphs += [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+        part += 1
+    return "\n\n".join(paragraphs)
+
+
+def import_texts(first: int, count: int) -> list[str]:
+    rng = random.Random(first)
+    return [import_text(number, rng) for number in range(first, first + count)]
+
+
+def bulk_body(texts: list[str], first: int) -> bytes:
+    """Half the articles as pasted text, half as base64 files, as an importer would send."""
+    items = []
+    for number, text in enumerate(texts, start=first):
+        item = {"title": f"Clinic page {number}", "publisher": publisher_name(number % PUBLISHERS)}
+        if number % 2:
+            item |= {"file": base64.b64encode(text.encode()).decode(), "filename": f"{number}.txt"}
+        else:
+            item["text"] = text
+        items.append(item)
+    return json.dumps({"articles": items}).encode()
+
+
+def time_bulk(client: APIClient, first: int) -> float:
+    body = bulk_body(import_texts(first, IMPORT_ARTICLES), first)
+    started = time.perf_counter()
+    response = client.post("/api/v1/articles/bulk/", body, content_type="application/json")
+    elapsed = time.perf_counter() - started
+    created = expect(response, 200).json()["created"]
+    if created != IMPORT_ARTICLES:
+        raise RuntimeError(f"{created} of {IMPORT_ARTICLES} articles created")
+    return elapsed
+
+
+def time_single_posts(client: APIClient, first: int) -> float:
+    texts = import_texts(first, SINGLE_POSTS)
+    started = time.perf_counter()
+    for number, text in enumerate(texts, start=first):
+        body = {"text": text, "title": f"Clinic page {number}"}
+        expect(client.post("/api/v1/articles/", body, format="json"), 201)
+    return time.perf_counter() - started
+
+
+def time_import_command(first: int) -> float:
+    with tempfile.TemporaryDirectory(prefix="claimscope-bench-import-") as folder:
+        paths = []
+        for number, text in enumerate(import_texts(first, IMPORT_ARTICLES), start=first):
+            path = Path(folder) / f"clinic-{number}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        started = time.perf_counter()
+        call_command("import_articles", *paths, stdout=io.StringIO())
+        return time.perf_counter() - started
+
+
+def import_line(name: str, timings: list[float], target: float | None) -> str:
+    median = statistics.median(timings)
+    each = ", ".join(f"{t:.2f}" for t in timings)
+    met = "-" if target is None else ("yes" if median < target else "NO")
+    goal = "-" if target is None else f"< {target:.0f}"
+    return f"{name:<40} {median:>8.2f} {goal:>6} {met:>4}   ({each})"
+
+
+def run_imports() -> None:
+    """Time the imports in a throwaway database, each run on texts not stored yet."""
+    with test_database():
+        client = editor_client()
+        expect(client.get("/api/v1/tags/"), 200)  # the first request imports every view
+        print(
+            f"imports: {IMPORT_ARTICLES:,} articles of ~{IMPORT_CHARS / 1000:.0f} KB, median of "
+            f"{IMPORT_REPEATS} (each run new texts, into the growing corpus); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        print(f"{'import':<40} {'s':>8} {'target':>6} {'met':>4}")
+        step = IMPORT_ARTICLES * 10
+        bulk = [time_bulk(client, step * (run + 1)) for run in range(IMPORT_REPEATS)]
+        print(import_line("bulk endpoint, one request", bulk, IMPORT_TARGET_S), flush=True)
+        command = [time_import_command(step * (run + 11)) for run in range(IMPORT_REPEATS)]
+        print(import_line("import_articles, 1,000 files", command, None), flush=True)
+        single = time_single_posts(client, step * 21) * IMPORT_ARTICLES / SINGLE_POSTS
+        print(import_line(f"one POST each ({SINGLE_POSTS} timed, x10)", [single], None))
+        print(f"articles stored: {Article.objects.count():,}")
+
+
 if __name__ == "__main__":
-    run(cases)
+    if "--imports" not in sys.argv[1:]:
+        run(cases)
+    run_imports()

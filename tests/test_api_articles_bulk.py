@@ -37,7 +37,10 @@ def post(client, articles, **flags):
 
 
 def test_it_stores_each_article_and_lists_them_in_order(api_for, reviewer):
-    html = b"<html><head><title>Knee clinic</title></head><body><p>Our knee injections cure arthritis.</p></body></html>"
+    html = (
+        b"<html><head><title>Knee clinic</title></head>"
+        b"<body><p>Our knee injections cure arthritis.</p></body></html>"
+    )
     response = post(
         api_for(reviewer),
         [
@@ -337,3 +340,25 @@ def test_the_schema_documents_the_endpoint(client):
     item = components["ArticleBulkItemRequest"]["properties"]
     assert item["file"]["format"] == "byte"
     assert set(item) == {"text", "file", "filename", "title", "publisher", "url"}
+
+
+BOILERPLATE = (
+    "Book a free consultation today.\n"
+    "Our friendly staff will call you back.\n"
+    "Parking is free for every patient.\n"
+)
+
+
+def test_it_finds_a_near_duplicate_among_pages_sharing_boilerplate(api_for, reviewer):
+    client = api_for(reviewer)
+    stored = post(client, [{"text": long_page(n) + BOILERPLATE} for n in range(1, 6)]).json()
+    third = stored["results"][2]["id"]
+    results = post(
+        client,
+        [
+            {"text": long_page(3) + BOILERPLATE + "A new sentence of its own.\n"},
+            {"text": BOILERPLATE + clinic_page(77)},
+        ],
+    ).json()["results"]
+    assert [r["status"] for r in results] == ["near_duplicate", "created"]
+    assert results[0]["id"] == third and results[0]["share"] == 0.938  # 15 of 16
