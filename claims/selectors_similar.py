@@ -54,7 +54,7 @@ def similar_sentences(
         return SimilarPage(sentence=sentence, results=[], more=False)
     rows = list(_similar_rows(sentence, min_score)[offset : offset + limit + 1])
     page = rows[:limit]
-    tags = _tags_on(page, user)
+    tags = tags_on(page, user)
     for row in page:
         row["tags"] = tags.get(row["id"], [])
         row["annotation_count"] = sum(tag["count"] for tag in row["tags"])
@@ -92,7 +92,7 @@ def _similar_rows(sentence: Sentence, min_score: float) -> QuerySet:
     )
 
 
-def _tags_on(rows: list[dict[str, Any]], user: Viewer) -> dict[int, list[dict[str, Any]]]:
+def tags_on(rows: list[dict[str, Any]], user: Viewer) -> dict[int, list[dict[str, Any]]]:
     """The visible review annotations overlapping each row's sentence, counted per tag, in
     one grouped query."""
     if not rows:

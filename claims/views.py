@@ -332,3 +332,14 @@ def suggester(request: HttpRequest) -> HttpResponse:
             "csrf_token_value": get_token(request),
         },
     )
+
+
+@role_required(EVERY_ROLE)
+def corpus_search(request: HttpRequest) -> HttpResponse:
+    """Search every article's sentences and the notes on them (search.js calls the REST API
+    with the form's fields), with the publishers and tags to narrow it by."""
+    context = {
+        "publishers": selectors.article_publishers(),
+        "tags": list(Tag.objects.filter(archived=False).order_by("order", "name")),
+    }
+    return render(request, "claims/search.html", context)

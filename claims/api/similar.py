@@ -71,13 +71,27 @@ def _number(request: Request, name: str, *, default: float, low: float, high: fl
     return value
 
 
-def _whole(request: Request, name: str, *, default: int, low: int, high: int) -> int:
+def whole_param(request: Request, name: str, *, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise Rejected(name, f"Give {name} as a whole number from {low} to {high}.")
     return int(raw)
+
+
+def page_links(request: Request, *, offset: int, limit: int, more: bool) -> dict:
+    """`next` and `previous` addresses of an offset-paged ranking."""
+    url = request.build_absolute_uri()
+    previous = None
+    if offset:
+        before = max(offset - limit, 0)
+        previous = replace_query_param(url, "offset", before) if before else None
+        previous = previous or remove_query_param(url, "offset")
+    return {
+        "next": replace_query_param(url, "offset", offset + limit) if more else None,
+        "previous": previous,
+    }
 
 
 class SimilarSentenceListView(GenericAPIView):
@@ -120,23 +134,16 @@ class SimilarSentenceListView(GenericAPIView):
     )
     def get(self, request: Request, article_id: int, index: int) -> Response:
         min_score = _number(request, "min_score", default=DEFAULT_MIN_SCORE, low=0, high=1)
-        offset = _whole(request, "offset", default=0, low=0, high=MAX_OFFSET)
-        limit = _whole(request, "page_size", default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
+        offset = whole_param(request, "offset", default=0, low=0, high=MAX_OFFSET)
+        limit = whole_param(request, "page_size", default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
         sentence = sentence_get(article_id=article_id, index=index)
         page = similar_sentences(
             sentence=sentence, user=request.user, min_score=min_score, offset=offset, limit=limit
         )
-        url = request.build_absolute_uri()
-        previous = None
-        if offset:
-            before = max(offset - limit, 0)
-            previous = replace_query_param(url, "offset", before) if before else None
-            previous = previous or remove_query_param(url, "offset")
         body = {
             "sentence": page.sentence,
             "min_score": min_score,
-            "next": replace_query_param(url, "offset", offset + limit) if page.more else None,
-            "previous": previous,
+            **page_links(request, offset=offset, limit=limit, more=page.more),
             "results": page.results,
         }
         return Response(SimilarPageSerializer(body).data)
