@@ -263,6 +263,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.PerTokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claims.api.params.ContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
 }

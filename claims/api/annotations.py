@@ -26,6 +26,7 @@ from claims.api.filters import AnnotationFilter
 from claims.api.pagination import OrderedCursorPagination
 from claims.api.params import FINAL_PARAMETER, W3C_PARAMETER, valid_input, wants_final
 from claims.api.renderers import W3CAnnotationRenderer
+from claims.api.schema import W3C_ANNOTATION_SCHEMA
 from claims.api.serializers import (
     ANNOTATION_CREATE_SCHEMA,
     AnnotationBulkResultSerializer,
@@ -199,7 +200,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
         },
         responses={
             (201, "application/json"): AnnotationSerializer,
-            (201, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
+            (201, w3c.MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
             400: OpenApiResponse(
                 description="Names the problem. A W3C annotation's refusal is "
                 '`{"detail", "code"}`, e.g. `quote_mismatch`, `unknown_tag_iri`.'
@@ -337,7 +338,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         parameters=[W3C_PARAMETER],
         responses={
             (200, "application/json"): AnnotationSerializer,
-            (200, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
+            (200, w3c.MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
             304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
         },
     )

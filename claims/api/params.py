@@ -4,6 +4,8 @@ layer switch, the `format` parameter of W3C-capable lists, an id given as a quer
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
@@ -59,3 +61,13 @@ def article_id_param(request: Request) -> int | None:
     if not (article.isascii() and article.isdigit()) or int(article) > ID_MAX:
         raise Rejected("article", f"“{article}” is not an article id.")
     return int(article)
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's, except that `?format=` with no value is refused as an unknown format is (DRF
+    would ignore it)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE) == "":
+            raise NotFound("Give a `format`, or leave the parameter out.")
+        return super().select_renderer(request, renderers, format_suffix)

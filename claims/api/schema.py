@@ -106,7 +106,29 @@ class ApiSchema(AutoSchema):
 
     def _map_serializer(self, serializer: Any, direction: Any, bypass_extensions: bool = False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
-        constraints = getattr(force_instance(serializer), "schema_constraints", None)
-        if constraints and direction == "request":
-            schema.update(constraints)
+        instance = force_instance(serializer)
+        if direction == "request":
+            schema.update(getattr(instance, "schema_constraints", {}))
+            for name, extra in getattr(instance, "schema_properties", {}).items():
+                schema.get("properties", {}).get(name, {}).update(extra)
         return schema
+
+
+# One annotation in the W3C Web Annotation form (`?format=jsonld`), as far as a client needs
+# it typed.
+W3C_ANNOTATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A W3C Web Annotation (https://www.w3.org/TR/annotation-model/).",
+    "required": ["id", "type", "target"],
+    "properties": {
+        "@context": {"description": "http://www.w3.org/ns/anno.jsonld"},
+        "id": {"type": "string", "description": "The annotation's IRI."},
+        "type": {"type": "string", "enum": ["Annotation"]},
+        "motivation": {"type": "string"},
+        "creator": {"description": "Who made it."},
+        "created": {"type": "string", "format": "date-time"},
+        "modified": {"type": "string", "format": "date-time"},
+        "body": {"type": "array", "items": {"type": "object"}},
+        "target": {"type": "object", "description": "The article and the span's selectors."},
+    },
+}

@@ -264,7 +264,18 @@ class TagSerializer(serializers.ModelSerializer):
 COLOUR_ERRORS: dict[str, Any] = {"invalid": "“%(value)s” is not a colour like #c0392b."}
 
 
+# What the vocabulary's names and definitions may not hold (claims.services.vocabulary refuses
+# it): control characters, and bidirectional overrides (a definition may break lines).
+TAG_TEXT_PATTERNS = {
+    "name": {"pattern": "^[^\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"},
+    "definition": {
+        "pattern": "^[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]*$"
+    },
+}
+
+
 class TagCreateSerializer(InputSerializer):
+    schema_properties = TAG_TEXT_PATTERNS
     slug = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=80)
     definition = serializers.CharField()
@@ -276,6 +287,7 @@ class TagCreateSerializer(InputSerializer):
 
 
 class TagUpdateSerializer(ChangesSerializer):
+    schema_properties = TAG_TEXT_PATTERNS
     name = serializers.CharField(required=False, max_length=80)
     definition = serializers.CharField(required=False)
     colour = serializers.RegexField(
