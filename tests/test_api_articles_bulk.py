@@ -168,7 +168,7 @@ def test_atomic_stores_nothing_when_one_article_is_refused(api_for, reviewer):
         [text_item(2), text_item(1), {"text": ""}, text_item(3), text_item(3)],
         atomic=True,
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     body = response.json()
     assert body["code"] == "atomic_refused"
     assert body["detail"] == "3 of 5 article(s) were refused, so none was stored."
@@ -331,7 +331,7 @@ def test_the_schema_documents_the_endpoint(client):
     operation = schema["paths"]["/api/v1/articles/bulk/"]["post"]
     assert operation["operationId"] == "articles_bulk_create"
     assert list(operation["requestBody"]["content"]) == ["application/json"]
-    for status in ("200", "400", "401", "403", "413", "422", "429"):
+    for status in ("200", "400", "401", "403", "409", "413", "429"):
         assert status in operation["responses"], status
     components = schema["components"]["schemas"]
     outcome = components["ArticleBulkOutcome"]["properties"]

@@ -14,6 +14,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims.api.serializers import InputSerializer
 from claims.permissions import ANNOTATORS, acting_user
 from claims.services.articles import TITLE_MAX, Upload
 from claims.services.bulk_articles import (
@@ -24,20 +25,6 @@ from claims.services.bulk_articles import (
 )
 
 # --- Shapes -----------------------------------------------------------------------------------
-
-
-class _ClosedSerializer(serializers.Serializer):
-    """A body of the declared fields and no other: a misspelt field is refused, not ignored."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                known = ", ".join(f"`{name}`" for name in self.fields)
-                raise serializers.ValidationError(
-                    {name: [f"There is no field `{name}`; give {known}."] for name in unknown}
-                )
-        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "string", "format": "byte", "description": "Base64 (RFC 4648)."})
@@ -59,33 +46,31 @@ class Base64BytesField(serializers.Field):
         return base64.b64encode(value).decode("ascii")
 
 
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: DRF's CharField would take 5 as "5"."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictURLField(StrictCharField, serializers.URLField):
-    pass
-
-
-class ArticleBulkItemSerializer(_ClosedSerializer):
+class ArticleBulkItemSerializer(InputSerializer):
     """One article: pasted `text`, or a base64 `file` with its `filename`; optional metadata."""
 
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    # For the schema (claims.api.schema): what `validate` asks, one of `text` or `file`.
+    schema_constraints = {
+        "oneOf": [
+            {
+                "required": ["text"],
+                "not": {"anyOf": [{"required": ["file"]}, {"required": ["filename"]}]},
+            },
+            {"required": ["file"], "not": {"required": ["text"]}},
+        ]
+    }
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     file = Base64BytesField(required=False)
-    filename = StrictCharField(
+    filename = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=255,
         help_text="The file's name; its extension helps tell the format.",
     )
-    title = StrictCharField(required=False, allow_blank=True, max_length=TITLE_MAX)
-    publisher = StrictCharField(required=False, allow_blank=True, max_length=200)
-    url = StrictURLField(required=False, allow_blank=True, max_length=2000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "file" in attrs and "text" in attrs:
@@ -97,7 +82,7 @@ class ArticleBulkItemSerializer(_ClosedSerializer):
         return attrs
 
 
-class ArticleBulkSerializer(_ClosedSerializer):
+class ArticleBulkSerializer(InputSerializer):
     articles = ArticleBulkItemSerializer(
         many=True,
         allow_empty=False,
@@ -106,7 +91,7 @@ class ArticleBulkSerializer(_ClosedSerializer):
     atomic = serializers.BooleanField(
         default=False,
         help_text="`true`: all or none. If any article is refused, none is stored and the "
-        "answer is 422 with every article's outcome.",
+        "answer is 409 with every article's outcome.",
     )
     allow_near_duplicate = serializers.BooleanField(
         default=False,
@@ -195,7 +180,7 @@ class ArticleBulkView(GenericAPIView):
             413: OpenApiResponse(
                 _ErrorSerializer, description="The request body is over the size limit."
             ),
-            422: OpenApiResponse(
+            409: OpenApiResponse(
                 ArticleBulkRefusedSerializer,
                 description="`atomic` and some article was refused: nothing was stored.",
             ),
@@ -217,7 +202,7 @@ class ArticleBulkView(GenericAPIView):
                 "code": refused.code,
                 "results": [_outcome_body(outcome) for outcome in refused.outcomes],
             }
-            return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+            return Response(body, status=status.HTTP_409_CONFLICT)
         created = sum(outcome.stored for outcome in outcomes)
         return Response(
             {
