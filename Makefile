@@ -31,6 +31,7 @@ bench: $(VENV)/.installed-dev chromium
 	if [ -n "$${DATABASE_URL:-}" ]; then SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/scale.py; fi
 	$(PY) bench/segmenters.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/suggest.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/similar.py
 
 screenshots: $(VENV)/.installed-dev chromium
 	$(PY) docs/screenshots.py

@@ -77,6 +77,8 @@ def corpus_search(
 def _matching(query: str, user: Viewer, filters: SearchFilters) -> QuerySet:
     sentences = _filtered(Sentence.objects.all(), user, filters)
     notes = annotations_visible_to(user).exclude(note="")
+    in_text: Q | Matches
+    score: Rank | Value
     if connection.vendor == "postgresql":
         tsquery = EnglishQuery(Value(tsquery_of(query)))
         in_text = Matches(EnglishVector(F("text")), tsquery)

@@ -11,11 +11,14 @@ from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QueryS
 
 from claims.models import Sentence
 from claims.selectors import Viewer, annotations_visible_to, row_or_404
+from claims.similar.normalise import claim_key
 
-# The similarity (pg_trgm's, 0 to 1, over claim texts) at or above which two sentences are
-# taken to make the same claim: chosen on the tuning split of claims/similar/fixtures (see
-# docs/similar.md for how it does on the held-out split).
-DEFAULT_MIN_SCORE = 0.35
+
+class ClaimKey(Func):
+    """claims.similar.normalise.claim_key in SQL: the expression the trigram index of
+    migration 0011 is built on."""
+
+    template = "replace(%(expressions)s, ' ', '')"
 
 
 class TrigramMatch(Func):
@@ -69,8 +72,9 @@ def _similar_rows(sentence: Sentence, min_score: float) -> QuerySet:
             cursor.execute(
                 "SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(min_score)]
             )
-        ranked = others.filter(TrigramMatch(F("claim_text"), Value(sentence.claim_text))).annotate(
-            score=TrigramSimilarity("claim_text", sentence.claim_text)
+        key = Value(claim_key(sentence.claim_text))
+        ranked = others.filter(TrigramMatch(ClaimKey(F("claim_text")), key)).annotate(
+            score=TrigramSimilarity(ClaimKey(F("claim_text")), key)
         )
         ranked = ranked.filter(score__gte=min_score)
     else:

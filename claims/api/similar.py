@@ -9,8 +9,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from claims.api.params import ID_SCHEMA
 from claims.permissions import EVERY_ROLE
-from claims.selectors_similar import DEFAULT_MIN_SCORE, sentence_get, similar_sentences
+from claims.selectors_similar import sentence_get, similar_sentences
 from claims.services.errors import Rejected
+from claims.similar.quality import DEFAULT_MIN_SCORE
 
 PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 MAX_OFFSET = 10_000  # deep pages of a ranking cost the rows before them

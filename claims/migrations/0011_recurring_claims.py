@@ -13,7 +13,10 @@ from claims.similar.normalise import claim_text
 BATCH = 5_000
 
 INDEXES = {
-    "sentence_claim_trgm_idx": "claims_sentence USING gin (claim_text gin_trgm_ops)",
+    # The expression of claims.selectors_similar.ClaimKey (claims.similar.normalise.claim_key).
+    "sentence_claim_trgm_idx": (
+        "claims_sentence USING gin ((replace(claim_text, ' ', '')) gin_trgm_ops)"
+    ),
     "sentence_text_search_idx": (
         "claims_sentence USING gin (to_tsvector('english'::regconfig, text))"
     ),

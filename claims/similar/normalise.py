@@ -2,9 +2,9 @@
 
 Two clinics' pages making one claim differ in what the claim does not rest on: the clinic's
 name, the price quoted, the number of injections, case and punctuation. `claim_text` keeps the
-words (as claims.ingest.fingerprints does), writes every number as 0 and every clinic-like name
-as one placeholder word, so that "At RegenWell Institute a course costs $4,500." and "At Nova
-Cell Clinic a course costs €7,000." become the same text.
+words (as claims.ingest.fingerprints does) but its stop words, writes every number as 0 and
+every clinic-like name as one placeholder word, so that "At RegenWell Institute a course costs
+$4,500." and "At Nova Cell Clinic a course costs €7,000." become the same text.
 """
 
 import re
@@ -25,6 +25,18 @@ _NAME_HEADS = frozenset(
     }
 )
 NAME = "xname"
+# Words that carry no claim, left out so that what two sentences share is what they say (and
+# so that the trigram index has fewer very common entries to read). Negations stay: "no side
+# effects" and "side effects" are two claims.
+STOP_WORDS = frozenset(
+    """a an the and or but if of at by for with about between into through during before after
+    above below to from up down in out on off over under again then once here there when where
+    why how all any both each few more most other some such own same so than too very s t can
+    will just should now i me my myself we our ours ourselves you your yours yourself he him his
+    himself she her hers herself it its itself they them their theirs themselves what which who
+    whom this that these those am is are was were be been being have has had having do does did
+    doing would could also us""".split()  # noqa: SIM905  # a list of 120 words reads worse
+)
 
 
 def _is_titled(word: str) -> bool:
@@ -66,6 +78,14 @@ def _names_replaced(text: str) -> str:
 
 def claim_text(text: str) -> str:
     """The sentence's words as compared: case-folded, numbers as 0, clinic-like names as one
-    placeholder; "" for a sentence with no words."""
+    placeholder, no stop words; "" for a sentence with no words."""
     folded = unicodedata.normalize("NFKC", text)
-    return sentence_words(_NUMBER.sub("0", _names_replaced(folded)))
+    words = sentence_words(_NUMBER.sub("0", _names_replaced(folded))).split()
+    return " ".join(word for word in words if word not in STOP_WORDS)
+
+
+def claim_key(claim: str) -> str:
+    """What the trigrams are taken of: the claim text's words run together. Each word alone
+    would add trigrams of its first letters ("  s", " st"), which nearly every sentence has:
+    the index would read most of the table for every look-up."""
+    return claim.replace(" ", "")

@@ -1,9 +1,9 @@
 """How well claim-text similarity tells the same claim from a different one, on labelled pairs.
 
-The similarity is pg_trgm's, computed here the way PostgreSQL computes it (tests compare the
-two), so that the figures need no database: each word, padded with two spaces before and one
-after, gives its three-character pieces, and two texts are as similar as the share of their
-distinct pieces they have in common.
+The similarity is pg_trgm's over the claim keys (claims.similar.normalise), computed here the
+way PostgreSQL computes it (tests compare the two), so that the figures need no database: each
+word, padded with two spaces before and one after, gives its three-character pieces, and two
+texts are as similar as the share of their distinct pieces they have in common.
 """
 
 import json
@@ -11,7 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claims.similar.normalise import claim_text
+from claims.similar.normalise import claim_key, claim_text
+
+# The similarity (pg_trgm's, 0 to 1, over claim texts) at or above which two sentences are
+# taken to make the same claim: the threshold_tuned() of the tuning split of PAIRS (a test
+# holds the two together; docs/similar.md gives how it does on the held-out split).
+DEFAULT_MIN_SCORE = 0.35
 
 PAIRS = Path(__file__).parent / "fixtures" / "pairs.jsonl"
 THRESHOLDS = tuple(round(step / 100, 2) for step in range(5, 100, 5))
@@ -76,7 +81,7 @@ def pairs_load(path: Path = PAIRS, *, split: str | None = None) -> list[Pair]:
 
 
 def pair_score(pair: Pair) -> float:
-    return similarity(claim_text(pair.a), claim_text(pair.b))
+    return similarity(claim_key(claim_text(pair.a)), claim_key(claim_text(pair.b)))
 
 
 def quality_at(pairs: Iterable[Pair], threshold: float) -> Quality:
