@@ -25,7 +25,9 @@ def test_every_page_writes_a_moment_the_same_way(
     annotate_page, editor, reviewer, make_article, make_annotation
 ):
     article = make_article()
-    annotation = make_annotation(author=reviewer, article=article, tag="overstated", sentences=(1, 1))
+    annotation = make_annotation(
+        author=reviewer, article=article, tag="overstated", sentences=(1, 1)
+    )
     annotation_update(annotation=annotation, user=reviewer, note="No trial is cited.")
     Token.objects.create(user=editor)
 

@@ -2,6 +2,7 @@
 // suggested tags, wires the controls.
 import { $, element } from "./dom.js";
 import { onClick, onKey, onPointerUp, tagSelection } from "./input.js";
+import { setUpLayout } from "./layout.js";
 import { newItem, panelCounts, setPanelFilter } from "./panel.js";
 import { showNextAssigned } from "./queue.js";
 import { undo } from "./saving.js";
@@ -147,6 +148,7 @@ function buildViewSelect() {
 }
 
 function start() {
+  setUpLayout();
   buildPalette();
   buildViewSelect();
   showProgress();
