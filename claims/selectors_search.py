@@ -18,10 +18,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 
 from claims.models import Sentence
 from claims.search import query_words, tsquery_of
-from claims.selectors import Viewer, annotations_visible_to
+from claims.selectors import Viewer, annotations_visible_to, user_sees_all_annotations
 from claims.selectors_similar import tags_on
 
 
@@ -74,32 +75,48 @@ def corpus_search(
     return SearchPage(results=page, more=len(rows) > limit)
 
 
+# The ids of the sentences matching a tsquery by their text, or by the note of a review
+# annotation on them (its visibility added by _note_visibility): one UNION, each side answered
+# by its own GIN index, so that no sentence's vector is computed to decide whether it matches.
+_MATCHING_IDS = """
+    SELECT s.id FROM claims_sentence s
+    WHERE to_tsvector('english'::regconfig, s.text) @@ to_tsquery('english'::regconfig, %s)
+    UNION
+    SELECT s.id FROM claims_annotation a
+    JOIN claims_sentence s ON s.article_id = a.article_id AND s.start < a.end AND s.end > a.start
+    WHERE a.note <> '' AND NOT a.final
+    AND to_tsvector('english'::regconfig, a.note) @@ to_tsquery('english'::regconfig, %s)
+"""
+
+
 def _matching(query: str, user: Viewer, filters: SearchFilters) -> QuerySet:
     sentences = _filtered(Sentence.objects.all(), user, filters)
-    notes = annotations_visible_to(user).exclude(note="")
     in_text: Q | Matches
     score: Rank | Value
+    params: list[object]
     if connection.vendor == "postgresql":
-        tsquery = EnglishQuery(Value(tsquery_of(query)))
+        terms = tsquery_of(query)
+        tsquery = EnglishQuery(Value(terms))
         in_text = Matches(EnglishVector(F("text")), tsquery)
-        noted = notes.filter(Matches(EnglishVector(F("note")), tsquery))
+        sql, params = _MATCHING_IDS, [terms, terms]
+        if not user_sees_all_annotations(user):
+            sql, params = f"{sql} AND a.author_id = %s", [*params, user.pk]
+        matching = sentences.filter(pk__in=RawSQL(sql, params))
         score = Rank(EnglishVector(F("text")), tsquery)
     else:
         words = query_words(query)
         in_text = Q(*(Q(text__icontains=word) for word in words))
-        noted = notes.filter(*(Q(note__icontains=word) for word in words))
-        score = Value(1.0, output_field=FloatField())
-    by_note = Exists(
-        noted.filter(
-            article_id=OuterRef("article_id"), start__lt=OuterRef("end"), end__gt=OuterRef("start")
+        noted = annotations_visible_to(user).exclude(note="")
+        noted = noted.filter(*(Q(note__icontains=word) for word in words))
+        by_note = Exists(
+            noted.filter(
+                article_id=OuterRef("article_id"),
+                start__lt=OuterRef("end"),
+                end__gt=OuterRef("start"),
+            )
         )
-    )
-    # The notes are few beside the sentences: look for noted sentences only in the articles
-    # holding a matching note, so that the text index answers the rest.
-    noted_articles = noted.values("article_id")
-    matching = sentences.filter(
-        Q(in_text) | Q(Q(article_id__in=noted_articles) & Q(by_note)),
-    )
+        matching = sentences.filter(Q(in_text) | Q(by_note))
+        score = Value(1.0, output_field=FloatField())
     return (
         matching.annotate(score=score, in_text=_flag(in_text))
         .order_by("-score", "article_id", "index")
