@@ -362,3 +362,16 @@ def test_it_finds_a_near_duplicate_among_pages_sharing_boilerplate(api_for, revi
     ).json()["results"]
     assert [r["status"] for r in results] == ["near_duplicate", "created"]
     assert results[0]["id"] == third and results[0]["share"] == 0.938  # 15 of 16
+
+
+def test_it_finds_a_near_duplicate_of_a_long_article_by_its_sample(api_for, reviewer):
+    """Past 2,000 distinct sentences the look-up reads a sample, as for a single upload."""
+    long_text = "".join(
+        f"Session {n} of the protocol lasts {n + 5} minutes.\n" for n in range(2100)
+    )
+    client = api_for(reviewer)
+    stored = post(client, [{"text": long_text}]).json()["results"][0]["id"]
+    results = post(client, [{"text": long_text + "One more sentence of its own.\n"}]).json()
+    [result] = results["results"]
+    assert result["status"] == "near_duplicate" and result["id"] == stored
+    assert result["share"] == 1.0  # 2,100 of 2,101, rounded to three places
