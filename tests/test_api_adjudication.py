@@ -61,14 +61,47 @@ def proposal(tag: str, name: str, colour: str, by: list[str], unanimous: bool) -
     }
 
 
+SENTENCE_1 = "Our treatment has no side effects."
+SENTENCE_2 = "It targets the root cause of arthritis."
+
+
+def mark(pk: int, tag: str, start: int, end: int, note: str, quote: str, whole: bool) -> dict:
+    """A reviewer's annotation in a grid cell: `quote` is the part of the row's sentence it
+    covers, `whole` whether that is all of it."""
+    return {
+        "id": pk,
+        "tag": tag,
+        "start": start,
+        "end": end,
+        "quote": quote,
+        "note": note,
+        "whole": whole,
+    }
+
+
+# (tag, start, end, note) of the shared annotations, then the part of the sentence each
+# covers and whether that is the whole sentence
+RITA_OVERSTATED = ("overstated", 46, 61, "absolute safety", "no side effects", False)
+RITA_UNSUPPORTED = ("unsupported", 28, 102, "no study cited")
+RITA_PRICE = ("price-claim", 104, 151, "", "✅ Prices from $1,500 (2 injections) to $10,000.", True)
+OMAR_OVERSTATED = ("overstated", 28, 62, "no risk is untrue", SENTENCE_1, True)
+OMAR_PRICE = ("price-claim", 118, 150, "", "$1,500 (2 injections) to $10,000", False)
+
 UNSUPPORTED = ("unsupported", "Unsupported", "#d97706")
 OVERSTATED = ("overstated", "Overstated", "#dc2626")
 PRICE = ("price-claim", "Price claim", "#059669")
 
 
 @pytest.mark.parametrize("persona", ["editor", "reader"])
-def test_it_shows_editors_and_readers_who_tagged_which_sentence(request, api_for, shared, persona):
+def test_it_shows_editors_and_readers_who_tagged_which_sentence_with_their_notes_and_spans(
+    request, api_for, shared, persona
+):
     response = api_for(request.getfixturevalue(persona)).get(grid_url(shared.pk))
+    # (author, the order they made them in) -> annotation id
+    made = shared.annotations.order_by("id").values_list("author__username", "id")
+    ids = {}
+    for username, pk in made:
+        ids[username, len([key for key in ids if key[0] == username])] = pk
 
     assert response.status_code == 200
     assert response.json() == {
@@ -85,10 +118,21 @@ def test_it_shows_editors_and_readers_who_tagged_which_sentence(request, api_for
                 "sentence": 1,
                 "start": 28,
                 "end": 62,
-                "text": "Our treatment has no side effects.",
+                "text": SENTENCE_1,
                 "cells": [
-                    {"reviewer": "omar", "tags": ["overstated"]},
-                    {"reviewer": "rita", "tags": ["unsupported", "overstated"]},
+                    {
+                        "reviewer": "omar",
+                        "tags": ["overstated"],
+                        "annotations": [mark(ids["omar", 0], *OMAR_OVERSTATED)],
+                    },
+                    {
+                        "reviewer": "rita",
+                        "tags": ["unsupported", "overstated"],
+                        "annotations": [
+                            mark(ids["rita", 1], *RITA_UNSUPPORTED, SENTENCE_1, True),
+                            mark(ids["rita", 0], *RITA_OVERSTATED),
+                        ],
+                    },
                 ],
                 "proposals": [
                     proposal(*UNSUPPORTED, ["rita"], False),
@@ -100,10 +144,16 @@ def test_it_shows_editors_and_readers_who_tagged_which_sentence(request, api_for
                 "sentence": 2,
                 "start": 63,
                 "end": 102,
-                "text": "It targets the root cause of arthritis.",
+                "text": SENTENCE_2,
                 "cells": [
-                    {"reviewer": "omar", "tags": []},
-                    {"reviewer": "rita", "tags": ["unsupported"]},
+                    {"reviewer": "omar", "tags": [], "annotations": []},
+                    {
+                        "reviewer": "rita",
+                        "tags": ["unsupported"],
+                        "annotations": [
+                            mark(ids["rita", 1], *RITA_UNSUPPORTED, SENTENCE_2, True),
+                        ],
+                    },
                 ],
                 "proposals": [proposal(*UNSUPPORTED, ["rita"], False)],
                 "disagreement": True,
@@ -114,8 +164,16 @@ def test_it_shows_editors_and_readers_who_tagged_which_sentence(request, api_for
                 "end": 151,
                 "text": "✅ Prices from $1,500 (2 injections) to $10,000.",
                 "cells": [
-                    {"reviewer": "omar", "tags": ["price-claim"]},
-                    {"reviewer": "rita", "tags": ["price-claim"]},
+                    {
+                        "reviewer": "omar",
+                        "tags": ["price-claim"],
+                        "annotations": [mark(ids["omar", 1], *OMAR_PRICE)],
+                    },
+                    {
+                        "reviewer": "rita",
+                        "tags": ["price-claim"],
+                        "annotations": [mark(ids["rita", 2], *RITA_PRICE)],
+                    },
                 ],
                 "proposals": [proposal(*PRICE, ["omar", "rita"], True)],
                 "disagreement": False,

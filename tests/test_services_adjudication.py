@@ -58,12 +58,66 @@ def test_it_maps_each_annotation_to_every_sentence_it_overlaps(shared):
         (2, 63, 102),
         (3, 104, 151),
     ]
-    assert [row.cells for row in grid.rows] == [
+    assert [[(cell.coder, cell.tags) for cell in row.cells] for row in grid.rows] == [
         [("omar", ["overstated"]), ("rita", ["unsupported", "overstated"])],
         [("omar", []), ("rita", ["unsupported"])],
         [("omar", ["price-claim"]), ("rita", ["price-claim"])],
     ]
     assert [row.disagreement for row in grid.rows] == [True, True, False]
+
+
+def test_it_gives_each_reviewer_their_notes_and_the_exact_words_they_chose(shared):
+    grid = adjudication_grid(article=shared)
+
+    def marks(row: int, coder: str) -> list[tuple]:
+        cell = next(cell for cell in grid.rows[row].cells if cell.coder == coder)
+        return [(m.tag, m.start, m.end, m.quote, m.note, m.whole) for m in cell.marks]
+
+    assert marks(0, "rita") == [
+        ("unsupported", 28, 102, "Our treatment has no side effects.", "no study cited", True),
+        ("overstated", 46, 61, "no side effects", "absolute safety", False),
+    ]
+    assert marks(0, "omar") == [
+        ("overstated", 28, 62, "Our treatment has no side effects.", "no risk is untrue", True)
+    ]
+    # The annotation over sentences 1-2 covers sentence 2 whole, with its note again.
+    assert marks(1, "rita") == [
+        ("unsupported", 28, 102, "It targets the root cause of arthritis.", "no study cited", True)
+    ]
+    # Offsets count code points: the emoji before the price shifts nothing.
+    assert marks(2, "omar") == [
+        ("price-claim", 118, 150, "$1,500 (2 injections) to $10,000", "", False)
+    ]
+
+
+def test_it_cuts_a_sentence_where_reviewers_exact_spans_begin_and_end(shared):
+    rows = adjudication_grid(article=shared).rows
+
+    assert [(piece.text, piece.by) for piece in rows[0].pieces] == [
+        ("Our treatment has ", ()),
+        ("no side effects", ("rita: Overstated",)),
+        (".", ()),
+    ]
+    # Tags on whole sentences cut nothing.
+    assert [(piece.text, piece.by) for piece in rows[1].pieces] == [
+        ("It targets the root cause of arthritis.", ())
+    ]
+
+
+def test_overlapping_exact_spans_share_the_runs_they_share(make_article, reviewer, other_reviewer):
+    article = make_article()
+    annotate_phrase(reviewer, article, "overstated", "no side effects")
+    annotate_phrase(other_reviewer, article, "unsupported", "has no side")
+
+    pieces = adjudication_grid(article=article).rows[0].pieces
+
+    assert [(piece.text, piece.by) for piece in pieces] == [
+        ("Our treatment ", ()),
+        ("has ", ("omar: Unsupported",)),
+        ("no side", ("omar: Unsupported", "rita: Overstated")),
+        (" effects", ("rita: Overstated",)),
+        (".", ()),
+    ]
 
 
 def test_it_proposes_each_tag_with_who_gave_it_in_vocabulary_order(shared):
@@ -93,7 +147,12 @@ def test_a_reviewer_who_marked_done_without_tagging_makes_no_tag_unanimous(
     grid = adjudication_grid(article=article)
 
     assert grid.coders == ["omar", "rita"]
-    assert grid.rows[0].cells == [("omar", []), ("rita", ["overstated"])]
+    assert [(cell.coder, cell.tags, cell.marks) for cell in grid.rows[0].cells][0] == (
+        "omar",
+        [],
+        [],
+    )
+    assert grid.rows[0].cells[1].tags == ["overstated"]
     assert (grid.unanimous_pending, grid.disagreements) == (0, 1)
 
 

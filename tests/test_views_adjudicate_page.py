@@ -96,15 +96,44 @@ def test_it_shows_editors_a_row_per_tagged_sentence_with_each_reviewers_tags(
     assert re.findall(r'<th scope="col" class="coder">(\w+)</th>', html) == ["omar", "rita"]
     cure = text_of(grid_row(html, 0))
     assert cure.startswith("Sentence 1 Our stem cells cure arthritis for good.")
-    # omar's column, then rita's: the tag names in words beside their colours.
-    assert "Overstated Overstated" in cure
+    # omar's column, then rita's: the tag names in words beside their colours, each with the
+    # words the reviewer chose.
+    assert f"Overstated {CURE} Overstated {CURE} Overstated 2 of 2" in cure
     assert text_of(grid_row(html, 1)).startswith(
-        "Sentence 2 Disagreement The treatment has no side effects at all. Unsupported No tag"
+        f"Sentence 2 Disagreement The treatment has {SAFE} at all. Unsupported {SAFE} No tag"
     )
     assert text_of(grid_row(html, 4)).startswith(
-        "Sentence 5 Disagreement Treatment costs from $1,500 to $10,000. No tag Price claim"
+        f"Sentence 5 Disagreement Treatment {PRICE} to $10,000. No tag Price claim {PRICE}"
     )
     assert '<rect width="10" height="10" fill="#' in grid_row(html, 0)
+
+
+def test_it_shows_each_reviewers_note_and_marks_their_exact_words_in_the_sentence(
+    client, editor, article, reviewer, other_reviewer
+):
+    annotate_phrase(reviewer, article, "overstated", SAFE, note="Absolute: <no> risk at all")
+    annotation_create(
+        author=other_reviewer,
+        draft=AnnotationDraft(
+            article_id=article.pk, tag="unsupported", sentences=(1, 1), note="No trial cited"
+        ),
+    )
+    row = grid_row(page_for(client, editor, article.pk).text, 1)
+
+    sentence = re.search(r'<td class="sentence-text">(.*?)</td>', row, re.S).group(1).strip()
+    assert sentence == (
+        'The treatment has <mark class="reviewer-span" title="rita: Overstated">'
+        "no side effects</mark> at all."
+    )
+    omar, rita = re.findall(r'<td class="coder-tags">(.*?)</td>', row, re.S)
+    # omar tagged the whole sentence: no quote, only his note.
+    assert "mark-quote" not in omar
+    assert text_of(omar) == "Unsupported omar’s note: No trial cited"
+    start = article.text.index(SAFE)
+    where = f"Characters {start}–{start + len(SAFE)}"
+    assert f'<q class="mark-quote" title="{where}">{SAFE}</q>' in rita
+    # Notes are text, never markup.
+    assert "Absolute: &lt;no&gt; risk at all" in rita
 
 
 def test_it_marks_disagreements_in_words_as_well_as_in_colour(client, editor, reviewed):

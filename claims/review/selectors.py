@@ -4,6 +4,7 @@ and the history, computed in the database."""
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -141,14 +142,47 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class ReviewerMark:
+    """One coder's annotation as it touches one sentence of the grid: its tag, its note, and
+    the part of the sentence it covers (all of it, or the exact words a reviewer chose)."""
+
+    id: int
+    tag: str
+    tag_name: str
+    colour: str
+    start: int  # the annotation's own offsets, which may reach into other sentences
+    end: int
+    quote: str  # the text of this sentence that it covers
+    note: str
+    whole: bool  # it covers the whole sentence
+
+
+@dataclass(frozen=True)
+class GridCell:
+    coder: str
+    tags: list[str]  # the tags they gave the sentence, in the proposals' order
+    marks: list[ReviewerMark]  # their annotations on it, in document order
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of a sentence's text, and who highlighted exactly that run (empty for text no
+    one chose on its own: a tag on the whole sentence marks no run)."""
+
+    text: str
+    by: tuple[str, ...]  # who and which tag ("rita: Overstated"), per span covering the run
+
+
+@dataclass(frozen=True)
 class GridRow:
     index: int
     start: int
     end: int
     text: str
-    cells: list[tuple[str, list[str]]]  # (coder, the tags they gave), in coder order
+    cells: list[GridCell]  # in coder order
     proposals: list[Proposal]
     disagreement: bool
+    pieces: tuple[TextPiece, ...] = ()  # `text` cut where reviewers' exact spans begin and end
 
 
 @dataclass(frozen=True)
@@ -180,38 +214,68 @@ class Grid:
 
 def adjudication_grid(*, article: Article) -> Grid:
     """Which coder gave which sentence which tag (a tag covers every sentence its span
-    overlaps), with the editor's decisions, in six queries whatever the article's size."""
+    overlaps), with their notes and exact spans and the editor's decisions, in six queries
+    whatever the article's size."""
     coders = article_coders(article=article)
-    votes = _sentence_votes(article)
+    marks = _sentence_marks(article)
+    votes = _votes(marks)
     decisions = {
         (index, slug): accepted
         for index, slug, accepted in Decision.objects.filter(article=article).values_list(
             "sentence", "tag__slug", "accepted"
         )
     }
-    indexes = {index for index, _ in votes} | {index for index, _ in decisions}
+    indexes = set(marks) | {index for index, _ in decisions}
     sentences = article_sentences(article=article).filter(index__in=indexes)
     tags = {tag.slug: tag for tag in Tag.objects.all()}
     rows = [
-        _grid_row(sentence, coders=coders, votes=votes, decisions=decisions, tags=tags)
+        _grid_row(
+            sentence,
+            coders=coders,
+            votes=votes,
+            marks=marks.get(sentence.index, []),
+            decisions=decisions,
+            tags=tags,
+        )
         for sentence in sentences.only("index", "start", "end", "text")
     ]
     return Grid(coders=coders, rows=rows, tags=tags)
 
 
-def _sentence_votes(article: Article) -> dict[tuple[int, str], set[str]]:
-    """(sentence index, tag slug) -> the usernames of the coders who gave it."""
+@dataclass(frozen=True)
+class _Mark:
+    """A review annotation overlapping a sentence, as the grid's query reads it."""
+
+    id: int
+    tag: str
+    author: str
+    start: int
+    end: int
+    note: str
+
+
+def _sentence_marks(article: Article) -> dict[int, list[_Mark]]:
+    """Sentence index -> the review annotations overlapping it, in document order: one row
+    per sentence and annotation, in one query."""
+    prefix = "article__annotations__"
+    fields = ("id", "tag__slug", "author__username", "start", "end", "note")
     rows = (
         sentences_under_reviews(Q(article=article))
-        .order_by()
-        .values_list(
-            "index", "article__annotations__tag__slug", "article__annotations__author__username"
-        )
-        .distinct()
+        .order_by("index", f"{prefix}start", f"{prefix}end", f"{prefix}id")
+        .values_list("index", *(prefix + field for field in fields))
     )
+    marks: dict[int, list[_Mark]] = {}
+    for index, *values in rows:
+        marks.setdefault(index, []).append(_Mark(*values))
+    return marks
+
+
+def _votes(marks: dict[int, list[_Mark]]) -> dict[tuple[int, str], set[str]]:
+    """(sentence index, tag slug) -> the usernames of the coders who gave it."""
     votes: dict[tuple[int, str], set[str]] = {}
-    for index, slug, username in rows:
-        votes.setdefault((index, slug), set()).add(username)
+    for index, sentence_marks in marks.items():
+        for mark in sentence_marks:
+            votes.setdefault((index, mark.tag), set()).add(mark.author)
     return votes
 
 
@@ -220,6 +284,7 @@ def _grid_row(
     *,
     coders: list[str],
     votes: dict[tuple[int, str], set[str]],
+    marks: list[_Mark],
     decisions: dict[tuple[int, str], bool],
     tags: dict[str, Tag],
 ) -> GridRow:
@@ -239,7 +304,20 @@ def _grid_row(
                 accepted=decisions.get((sentence.index, slug)),
             )
         )
-    cells = [(c, [p.tag for p in proposals if c in p.by]) for c in coders]
+    placed = [(mark, _reviewer_mark(mark, sentence, tags[mark.tag])) for mark in marks]
+    cells = [
+        GridCell(
+            coder=c,
+            tags=[p.tag for p in proposals if c in p.by],
+            marks=[shown for mark, shown in placed if mark.author == c],
+        )
+        for c in coders
+    ]
+    partial = [
+        (shown.start, shown.end, f"{mark.author}: {shown.tag_name}")
+        for mark, shown in placed
+        if not shown.whole
+    ]
     return GridRow(
         index=sentence.index,
         start=sentence.start,
@@ -248,7 +326,40 @@ def _grid_row(
         cells=cells,
         proposals=proposals,
         disagreement=any(p.by and not p.unanimous for p in proposals),
+        pieces=text_pieces(sentence.text, start=sentence.start, spans=partial),
     )
+
+
+def _reviewer_mark(mark: _Mark, sentence: Sentence, tag: Tag) -> ReviewerMark:
+    first = max(mark.start, sentence.start) - sentence.start
+    last = min(mark.end, sentence.end) - sentence.start
+    return ReviewerMark(
+        id=mark.id,
+        tag=mark.tag,
+        tag_name=tag.name,
+        colour=tag.colour,
+        start=mark.start,
+        end=mark.end,
+        quote=sentence.text[first:last],
+        note=mark.note,
+        whole=mark.start <= sentence.start and mark.end >= sentence.end,
+    )
+
+
+def text_pieces(
+    text: str, *, start: int, spans: Sequence[tuple[int, int, str]]
+) -> tuple[TextPiece, ...]:
+    """`text` (found at offset `start` of its article) cut at every edge of the
+    (start, end, label) spans, each run with the labels of the spans covering it: spans that
+    overlap share the runs they share."""
+    edges = {0, len(text)}
+    for first, last, _ in spans:
+        edges |= {min(max(first - start, 0), len(text)), max(min(last - start, len(text)), 0)}
+    pieces = []
+    for first, last in pairwise(sorted(edges)):
+        by = tuple(label for s, e, label in spans if s - start <= first and e - start >= last)
+        pieces.append(TextPiece(text=text[first:last], by=by))
+    return tuple(pieces)
 
 
 def article_events(*, article: Article) -> QuerySet[Event]:

@@ -311,6 +311,56 @@ def test_it_shows_only_disagreements_and_toggles_its_shortcuts_with_a_key(
     expect(ui.page.get_by_role("dialog")).to_be_hidden()
 
 
+def test_it_shows_each_reviewers_note_and_exact_words_beside_their_tag(
+    adjudicate_page, editor, reviewer, other_reviewer, make_article, make_annotation
+):
+    """The editor decides with the reviewers' reasons in view: rita chose three words of
+    sentence 2, omar the whole sentence; each note sits under its reviewer's tag."""
+    article = make_article(CLINIC_PAGE, title="Cartilage regrowth")
+    words = "no side effects"
+    start = article.text.index(words)
+    make_annotation(
+        author=reviewer,
+        article=article,
+        tag="overstated",
+        start=start,
+        end=start + len(words),
+        note="Absolute safety claim, no source",
+    )
+    make_annotation(
+        author=other_reviewer,
+        article=article,
+        tag="unsupported",
+        sentences=(1, 1),
+        note="No trial is cited anywhere",
+    )
+    ui = adjudicate_page(editor, article)
+    row = ui.page.locator("#row-1")
+
+    # The sentence reads whole, with rita's words marked inside it.
+    expect(row.locator(".sentence-text")).to_have_text(_sentence_text(article, 1))
+    marked = row.locator(".sentence-text mark")
+    expect(marked).to_have_text(words)
+    expect(marked).to_have_attribute("title", "rita: Overstated")
+    background = marked.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert background not in {"rgba(0, 0, 0, 0)", "transparent"}
+
+    omar, rita = row.locator("td.coder-tags").all()
+    expect(omar.locator(".tag-label")).to_have_text("Unsupported")
+    expect(omar.locator(".mark-quote")).to_have_count(0)  # his tag covers the sentence
+    expect(omar.locator(".reviewer-note")).to_be_visible()
+    expect(omar.locator(".reviewer-note")).to_contain_text("No trial is cited anywhere")
+    expect(rita.locator(".tag-label")).to_have_text("Overstated")
+    expect(rita.locator(".mark-quote")).to_have_text(words)
+    expect(rita.locator(".reviewer-note")).to_contain_text("Absolute safety claim, no source")
+
+    # Deciding still works on the row, with the notes in place.
+    with ui.api_call(DECISIONS_API):
+        ui.item(1, "overstated").get_by_role("button", name="Accept").click()
+    ui.expect_state(1, "overstated", "Accepted")
+    expect(rita.locator(".reviewer-note")).to_be_visible()
+
+
 def test_it_adjudicates_the_demo_articles_disagreements_end_to_end(adjudicate_page):
     """The demo as `make run` leaves it: the editor settles the two demo reviewers' article."""
     call_command("load_demo", stdout=StringIO())
