@@ -162,7 +162,10 @@ def test_it_runs_no_inline_script_and_forbids_it_by_policy(client, reviewer, mak
     executable = [
         (attrs, body) for attrs, body in scripts if 'type="application/json"' not in attrs
     ]
-    assert executable == [(' type="module" src="/static/claims/annotate.js"', "")]
+    assert executable == [
+        (' type="module" src="/static/claims/annotate.js"', ""),
+        (' type="module" src="/static/claims/seen_elsewhere.js"', ""),
+    ]
 
 
 def test_it_refuses_a_signed_in_user_without_a_role(client, outsider, make_article):
