@@ -8,6 +8,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
 from claims import selectors
+from claims.ingest.types import MediaType
 from claims.permissions import EVERY_ROLE
 from claims.services.originals import original_chunks
 
@@ -20,11 +21,15 @@ class ArticleOriginalView(GenericAPIView):
     @extend_schema(
         operation_id="articles_original",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The uploaded file; Content-Type is its media type, "
-                "Content-Disposition names it as uploaded.",
-            ),
+            # Declared under each media type an original can have (its Content-Type).
+            **{
+                (200, media_type.value): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The uploaded file; Content-Type is its media type, "
+                    "Content-Disposition names it as uploaded.",
+                )
+                for media_type in MediaType
+            },
             404: OpenApiResponse(description="No such article, or it has no original."),
         },
     )
