@@ -48,6 +48,11 @@ urlpatterns = [
         report_views.article_report_pdf,
         name="article_report_pdf",
     ),
+    path(
+        "articles/<int:article_id>/report.xlsx",
+        report_views.article_report_xlsx,
+        name="article_report_xlsx",
+    ),
     path("reports/", report_views.corpus_report, name="corpus_report"),
     path("reports/report.pdf", report_views.corpus_report_pdf, name="corpus_report_pdf"),
     path("reports/report.xlsx", report_views.corpus_report_xlsx, name="corpus_report_xlsx"),

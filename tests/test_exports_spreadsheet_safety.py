@@ -161,3 +161,46 @@ def test_the_workbook_writes_annotations_as_quoted_text_and_numbers(workbook_byt
         assert {cell.data_type for cell in cells} == {"s"}
     starts = [row[columns.index("Start")] for row in rows]
     assert all(isinstance(cell.value, int) and cell.data_type == "n" for cell in starts)
+
+
+@pytest.fixture
+def article_workbook_bytes(client, editor, poisoned) -> bytes:
+    """The first poisoned article's report workbook: title, publisher, tag name and notes are
+    all payloads."""
+    client.force_login(editor)
+    response = client.get(reverse("claims:article_report_xlsx", args=[poisoned[0].pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_article_workbook_holds_no_formula(article_workbook_bytes):
+    with zipfile.ZipFile(io.BytesIO(article_workbook_bytes)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        assert len(sheets) == 5
+        for name in sheets:
+            xml = archive.read(name).decode("utf-8")
+            assert "<f>" not in xml
+            assert "<f " not in xml
+
+
+def test_the_article_workbook_writes_title_publisher_tags_and_notes_as_quoted_text(
+    article_workbook_bytes,
+):
+    workbook = load_workbook(io.BytesIO(article_workbook_bytes))
+    fields = {row[0].value: row[1] for row in workbook["Article"].iter_rows(min_row=2)}
+    for field in ("Title", "Publisher"):
+        assert (fields[field].value, fields[field].data_type) == (f"'{PAYLOADS[0]}", "s")
+    (tag,) = [row[0] for row in workbook["Tags"].iter_rows() if row[0].value == f"'{EVIL_TAG}"]
+    assert tag.data_type == "s"
+    header, *rows = workbook["Annotations"].iter_rows()
+    notes = {row[[cell.value for cell in header].index("Note")].value for row in rows}
+    assert notes == {f"'{PAYLOADS[0]}"}
+
+
+def test_the_article_workbook_writes_prices_as_numbers(article_workbook_bytes):
+    _, price = load_workbook(io.BytesIO(article_workbook_bytes))["Prices"].iter_rows()
+    sentence, text, written, minimum, maximum, currency, _ = price
+    assert (sentence.value, sentence.data_type) == (3, "n")
+    assert text.value == PRICE
+    assert (minimum.value, maximum.value, minimum.data_type) == (450, 450, "n")
+    assert (written.value, currency.value) == ("$450", "USD")

@@ -6,12 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from claims import selectors
 from claims.models import Annotation, Article
 from claims.reports import contents
-from claims.services.annotations import AnnotationDraft, annotations_bulk_create
+from claims.services.annotations import (
+    AnnotationDraft,
+    annotation_create,
+    annotations_bulk_create,
+)
 from claims.services.review import adjudication_finish
 from tests.helpers import adjudicate, annotate_phrase
 
@@ -79,20 +84,20 @@ def _quotes(response) -> list[str]:
 # --- Who may see it ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf", "article_report_xlsx"])
 def test_it_sends_anonymous_visitors_to_sign_in(client, article, name):
     response = client.get(_url(name, article))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf", "article_report_xlsx"])
 def test_it_refuses_users_without_a_role(client, article, outsider, name):
     client.force_login(outsider)
     assert client.get(_url(name, article)).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf", "article_report_xlsx"])
 def test_it_answers_404_for_a_missing_article(client, editor, name):
     client.force_login(editor)
     assert client.get(reverse(f"claims:{name}", args=[999_999])).status_code == 404
@@ -123,7 +128,7 @@ def test_it_shows_editors_and_readers_everyones_annotations(client, article, per
     assert "Omar&#x27;s private doubt." in response.text
 
 
-@pytest.mark.parametrize("name", ["article_report", "article_report_pdf"])
+@pytest.mark.parametrize("name", ["article_report", "article_report_pdf", "article_report_xlsx"])
 def test_it_refuses_a_post(client, editor, article, name):
     client.force_login(editor)
     assert client.post(_url(name, article)).status_code == 405
@@ -156,27 +161,94 @@ def test_it_lists_flagged_sentences_in_document_order_with_tag_note_and_reviewer
     spans = response.context["report"].flagged
     assert [span.start for span in spans] == sorted(span.start for span in spans)
     first = spans[0]
-    assert first.quote == "Our stem cell treatment has no side effects."
+    assert first.text == "Our stem cell treatment has no side effects."
     assert {(a.tag.slug, a.author.username, a.note) for a in first.annotations} == {
         ("overstated", "rita", ""),
         ("unsupported", "omar", "Omar's private doubt."),
     }
-    assert first.prefix and first.prefix in article.text[: first.start]
     sentence = article.sentences.get(start__lte=first.start, end__gt=first.start)
-    assert first.sentence == sentence.index
+    assert (first.sentence, first.last_sentence) == (sentence.index, sentence.index)
+    assert (first.start, first.end) == (sentence.start, sentence.end)
     assert f"#s{sentence.index}" in response.text
+
+
+def test_it_lists_a_sentence_once_with_every_annotation_that_overlaps_it(client, editor, article):
+    """Edna's three words inside the sentence Rita tagged whole make one entry, not two."""
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    spans = response.context["report"].flagged
+    assert [(span.sentence, span.last_sentence) for span in spans] == [(1, 1), (2, 2), (4, 4)]
+    cleared = spans[1]
+    assert [(a.author.username, a.tag.slug) for a in cleared.annotations] == [
+        ("rita", "cited-case-report"),
+        ("edna", "overstated"),
+    ]
+    edna = cleared.annotations[1]
+    assert cleared.partial == {edna.pk}
+    assert [(piece.text, piece.by) for piece in cleared.pieces] == [
+        ("It ", ()),
+        ("completely cleared arthritis", ("edna: Overstated",)),
+        (" in a 52-year-old woman after 4 infusions.", ()),
+    ]
+    html = response.content.decode()
+    assert html.count(">Sentence 3</a>") == 1
+    assert (
+        '<mark class="flag-span" title="edna: Overstated">completely cleared arthritis</mark>'
+    ) in html
+    assert 'edna on “<span class="flag-quote">completely cleared arthritis</span>”' in html
+
+
+def test_it_makes_one_entry_of_an_annotation_over_two_sentences_and_those_inside_them(
+    client, editor, reviewer, article
+):
+    annotate_phrase(
+        reviewer,
+        article,
+        "unsupported",
+        "It completely cleared arthritis in a 52-year-old woman after 4 infusions. Learn more",
+        note="Two sentences at once.",
+    )
+    annotate_phrase(reviewer, article, "overstated", "Learn more about our clinic.")
+    client.force_login(editor)
+    response = client.get(_url("article_report", article))
+    spans = response.context["report"].flagged
+    assert [(span.sentence, span.last_sentence) for span in spans] == [(1, 1), (2, 3), (4, 4)]
+    two = spans[1]
+    assert two.text == (
+        "It completely cleared arthritis in a 52-year-old woman after 4 infusions. "
+        "Learn more about our clinic."
+    )
+    assert article.text[two.start : two.end] == two.text
+    assert len(two.annotations) == 4
+    assert ">Sentences 3–4</a>" in response.content.decode()
+
+
+def test_it_starts_an_entry_at_the_sentence_after_the_space_an_annotation_starts_in(
+    editor, make_article, reviewer
+):
+    article = make_article(text="First claim here. Second claim here.\n")
+    start = article.text.index(" Second")
+    annotation_create(
+        author=reviewer,
+        draft=AnnotationDraft(article_id=article.pk, tag="overstated", start=start, end=start + 7),
+    )
+    annotations = selectors.report_annotations(
+        user=editor, filters=selectors.ReportFilters(article_id=article.pk)
+    )
+    [span] = contents.article_report(annotations=annotations).flagged
+    assert (span.sentence, span.text) == (1, "Second claim here.")
 
 
 def test_it_reads_the_report_in_a_fixed_number_of_queries(
     client, editor, article, django_assert_num_queries
 ):
     client.force_login(editor)
-    # Ten for the report itself (one of them the tags from suggestions), five for the
-    # agreement section.
-    with django_assert_num_queries(21):
+    # Eleven for the report itself (one of them the tags from suggestions, one the flagged
+    # sentences' text), five for the agreement section.
+    with django_assert_num_queries(22):
         client.get(_url("article_report", article))
     annotate_phrase(editor, article, "unsupported", "Learn more about our clinic.", note="Vague.")
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         client.get(_url("article_report", article))
 
 
@@ -204,7 +276,10 @@ def test_it_links_every_download_with_the_filters_kept(client, editor, article):
     client.force_login(editor)
     response = client.get(_url("article_report", article, "reviewer=omar&tag=overstated"))
     urls = [download.url for download in response.context["downloads"]]
-    expected = [_url("article_report_pdf", article, "reviewer=omar&tag=overstated")] + [
+    expected = [
+        _url("article_report_pdf", article, "reviewer=omar&tag=overstated"),
+        _url("article_report_xlsx", article, "reviewer=omar&tag=overstated"),
+    ] + [
         reverse("claims:article_export", args=[article.pk, fmt]) + "?reviewer=omar&tag=overstated"
         for fmt in ("md", "csv", "json", "w3c", "claimreview")
     ]
@@ -251,13 +326,102 @@ def test_it_refuses_one_reviewer_together_with_the_final_annotations(client, edi
     ]
 
 
-def test_it_refuses_a_bad_filter_on_the_pdf_with_the_page_and_message(client, editor, article):
+@pytest.mark.parametrize("name", ["article_report_pdf", "article_report_xlsx"])
+def test_it_refuses_a_bad_filter_on_a_download_with_the_page_and_message(
+    client, editor, article, name
+):
     client.force_login(editor)
-    response = client.get(_url("article_report_pdf", article, "created_after=2025-02-30"))
+    response = client.get(_url(name, article, "created_after=2025-02-30"))
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "Enter a valid date." in response.text
     assert f'action="{_url("article_report", article)}"' in response.text
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _xlsx(client, article: Article, query: str = ""):
+    response = client.get(_url("article_report_xlsx", article, query))
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f'filename="claimscope-article-{article.pk}-report.xlsx"'
+    assert filename in response["Content-Disposition"]
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _rows(workbook, sheet: str) -> list[tuple]:
+    return list(workbook[sheet].iter_rows(values_only=True))
+
+
+def test_it_writes_the_article_workbook_sheets_in_order(client, editor, article):
+    client.force_login(editor)
+    workbook = _xlsx(client, article)
+    assert workbook.sheetnames == ["Article", "Tags", "Prices", "Annotations", "Agreement"]
+    assert _rows(workbook, "Article") == [
+        ("Field", "Value"),
+        ("Article ID", article.pk),
+        ("Title", "Stem cells for arthritis"),
+        ("Publisher", "RegenWell Institute"),
+        ("URL", None),  # no address given
+        ("Status", "In review"),
+        ("Annotations", 5),
+        ("Reviewers", "edna, omar, rita"),
+    ]
+
+
+def test_it_writes_the_articles_tag_counts_cell_by_cell(client, editor, article):
+    client.force_login(editor)
+    assert _rows(_xlsx(client, article), "Tags") == [
+        ("Tag", "Annotations", "From suggestions"),
+        ("Unsupported", 1, 0),
+        ("Overstated", 2, 0),
+        ("Cited case report", 1, 0),
+        ("Price claim", 1, 0),
+        ("Total", 5, 0),
+    ]
+
+
+def test_it_writes_each_priced_sentence_once_with_its_amounts_as_numbers(
+    client, editor, reviewer, article
+):
+    # A second reviewer's words inside Omar's price sentence add no second row.
+    annotate_phrase(reviewer, article, "price-claim", "€7,000 and €31,000*")
+    client.force_login(editor)
+    rows = _rows(_xlsx(client, article), "Prices")
+    assert rows == [
+        ("Sentence", "Text", "As written", "Minimum", "Maximum", "Currency", "Per"),
+        (5, PRICES, rows[1][2], 7000, 31000, "EUR", None),
+    ]
+    assert "7,000" in rows[1][2] and "31,000" in rows[1][2]
+
+
+def test_it_writes_every_annotation_the_report_covers(client, editor, article):
+    client.force_login(editor)
+    rows = _rows(_xlsx(client, article), "Annotations")
+    assert rows[0][:3] == ("Article ID", "Article", "Publisher")
+    assert len(rows) == 6
+    assert [row[5] for row in rows[1:]] == [
+        annotation.quote for annotation in Annotation.objects.filter(article=article)
+    ]
+    case = next(row for row in rows if row[6] == "Cited case report")
+    assert (case[7], case[8]) == ("One patient, told as a story.", "rita")
+
+
+def test_it_narrows_the_article_workbook_to_the_filters(client, editor, article):
+    client.force_login(editor)
+    workbook = _xlsx(client, article, "reviewer=omar")
+    assert {row[8] for row in _rows(workbook, "Annotations")[1:]} == {"omar"}
+    assert _rows(workbook, "Tags")[-1] == ("Total", 2, 0)
+
+
+def test_it_writes_only_a_reviewers_own_work_to_the_article_workbook(signed_in, article):
+    workbook = _xlsx(signed_in, article)
+    assert {row[8] for row in _rows(workbook, "Annotations")[1:]} == {"rita"}
+    assert _rows(workbook, "Prices") == [_rows(workbook, "Prices")[0]]  # omar priced it
+    assert "Agreement" not in workbook.sheetnames
 
 
 # --- PDF --------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from claims import selectors
 from claims.models import Annotation, Article
+from claims.reports import contents
 from claims.services.annotations import AnnotationDraft, annotation_create
-from tests.helpers import adjudicate
+from tests.helpers import adjudicate, annotate_phrase
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +227,37 @@ def test_it_lists_the_prices_quoted_in_price_claims(as_editor, corpus):
         (Decimal(3900), None, "USD"),
         (Decimal(700), Decimal(3100), "EUR"),
     }
+
+
+def test_it_lists_each_priced_sentence_once_however_reviewers_spanned_it(
+    as_editor, corpus, reviewer, other_reviewer
+):
+    """Rita prices three words of the knee price Omar tagged whole, and Omar tags the ozone
+    price with the sentence before it: each sentence is listed once, in document order."""
+    knees, ozone = corpus["knees"], corpus["ozone"]
+    annotate_phrase(reviewer, knees, "price-claim", "$3,900 per knee")
+    annotate_phrase(other_reviewer, ozone, "price-claim", "It has no side effects.\n\nSessions")
+
+    prices = as_editor.get(REPORT).context["report"].prices
+
+    assert [(item.article_id, item.quote) for item in prices.items] == [
+        (knees.pk, "Packages start at $3,900 per knee."),
+        (ozone.pk, "It has no side effects."),
+        (ozone.pk, "Sessions cost between €700 and €3,100*."),
+    ]
+    assert prices.total == 3
+    assert [len(item.prices) for item in prices.items] == [1, 0, 1]
+
+
+def test_it_counts_every_priced_sentence_past_the_listed_ones(editor, corpus, reviewer):
+    knees = corpus["knees"]
+    annotate_phrase(reviewer, knees, "price-claim", "$3,900 per knee")
+    annotations = selectors.report_annotations(user=editor, filters=selectors.ReportFilters())
+
+    prices = contents.priced_sentences(annotations=annotations, limit=1)
+
+    assert [item.quote for item in prices.items] == ["Packages start at $3,900 per knee."]
+    assert (prices.total, prices.truncated) == (2, True)
 
 
 def test_it_reads_the_report_in_a_fixed_number_of_queries(

@@ -1,4 +1,5 @@
-"""The corpus report as an XLSX workbook, written row by row with openpyxl."""
+"""The corpus report and one article's report as XLSX workbooks, written row by row with
+openpyxl."""
 
 import tempfile
 from datetime import UTC
@@ -12,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from claims.exports.cells import spreadsheet_text
-from claims.models import Annotation
+from claims.models import Annotation, Article
 from claims.reports import contents
 from claims.review.agreement import Agreement, TagAgreement
 
@@ -58,11 +59,86 @@ def corpus_workbook(
     _annotations_sheet(workbook.create_sheet("Annotations"), annotations)
     if agreement is not None:
         _agreement_sheet(workbook.create_sheet("Agreement"), agreement)
+    return _saved(workbook)
+
+
+def article_workbook(
+    *,
+    article: Article,
+    report: contents.ArticleReport,
+    annotations: QuerySet[Annotation],
+    agreement: Agreement | None = None,
+) -> IO[bytes]:
+    """One article's report: the article, the tags counted, the prices quoted (as capped as
+    on the page), every annotation the report covers (streamed, as in the corpus workbook)
+    and, when given, the reviewers' agreement; written to a temporary file."""
+    workbook = Workbook(write_only=True)
+    _article_sheet(workbook.create_sheet("Article"), article, report)
+    _tags_sheet(workbook.create_sheet("Tags"), report.tags)
+    _prices_sheet(workbook.create_sheet("Prices"), report.prices)
+    _annotations_sheet(workbook.create_sheet("Annotations"), annotations)
+    if agreement is not None:
+        _agreement_sheet(workbook.create_sheet("Agreement"), agreement)
+    return _saved(workbook)
+
+
+def _saved(workbook: Workbook) -> IO[bytes]:
     # Not a `with` block: the FileResponse sends the file and then closes it.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(file)
     file.seek(0)
     return file
+
+
+def _article_sheet(
+    sheet: WriteOnlyWorksheet, article: Article, report: contents.ArticleReport
+) -> None:
+    _layout(sheet, widths=[22, 60])
+    _append(sheet, ["Field", "Value"])
+    _append(sheet, ["Article ID", article.pk])
+    _append(sheet, ["Title", article.title])
+    _append(sheet, ["Publisher", article.publisher])
+    _append(sheet, ["URL", article.source_url])
+    _append(sheet, ["Status", article.get_status_display()])
+    _append(sheet, ["Annotations", report.summary.annotations])
+    _append(sheet, ["Reviewers", ", ".join(report.reviewers)])
+
+
+def _tags_sheet(sheet: WriteOnlyWorksheet, totals: list[contents.TagTotal]) -> None:
+    _layout(sheet, widths=[28, 14, 22])
+    _append(sheet, ["Tag", "Annotations", "From suggestions"])
+    for total in totals:
+        _append(sheet, [total.tag.name, total.annotations, total.from_suggestions])
+    _append(
+        sheet,
+        ["Total", sum(t.annotations for t in totals), sum(t.from_suggestions for t in totals)],
+    )
+
+
+PRICE_COLUMNS = ("Sentence", "Text", "As written", "Minimum", "Maximum", "Currency", "Per")
+
+
+def _prices_sheet(
+    sheet: WriteOnlyWorksheet, prices: contents.Listing[contents.PricedSentence]
+) -> None:
+    """One row per price in each sentence tagged as a price claim (each sentence once), a
+    sentence with none read still a row; amounts as numbers."""
+    _layout(sheet, widths=[10, 60, 24, 12, 12, 10, 10])
+    _append(sheet, list(PRICE_COLUMNS))
+    for item in prices.items:
+        where = [item.sentence + 1, item.quote]
+        if not item.prices:
+            _append(sheet, [*where, None, None, None, None, None])
+        for price in item.prices:
+            _append(
+                sheet, [*where, price.text, price.minimum, price.maximum, price.currency, price.per]
+            )
+    if prices.truncated:
+        shown, total = len(prices.items), prices.total
+        _append(sheet, [])
+        _append(
+            sheet, ["", f"The first {shown} of {total} sentences; the prices CSV has them all."]
+        )
 
 
 def _table_sheet(

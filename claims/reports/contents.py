@@ -4,16 +4,17 @@ and how far the reviewers agree."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from claims import selectors
 from claims.models import Annotation, Article, Sentence, Tag
 from claims.prices import PriceQuote, extract_prices
 from claims.review.agreement import Agreement, TagAgreement, corpus_agreement
+from claims.review.selectors import TextPiece, text_pieces
 from claims.selectors import ReportFilters
 
 PRICE_TAG = "price-claim"
@@ -68,15 +69,22 @@ class FlaggedArticle:
 
 @dataclass(frozen=True)
 class FlaggedSpan:
-    """A span of an article with every annotation (tag, note, reviewer) the report covers."""
+    """One or more sentences of an article in a row, with every annotation (tag, note,
+    reviewer) the report covers that overlaps them: annotations sharing a sentence make one
+    entry, so no sentence is listed twice."""
 
-    start: int
+    article_id: int
+    sentence: int  # the first sentence's index
+    last_sentence: int
+    start: int  # the sentences' span, from the first one's start to the last one's end
     end: int
-    quote: str
-    prefix: str
-    suffix: str
-    sentence: int | None
+    pieces: tuple[TextPiece, ...]  # their text, cut where annotations that are not whole begin
     annotations: tuple[Annotation, ...]
+    partial: frozenset[int]  # the annotations (by id) that cover only part of the entry
+
+    @property
+    def text(self) -> str:
+        return "".join(piece.text for piece in self.pieces)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,8 @@ class PricedSentence:
     article_id: int
     article_title: str
     publisher: str
-    quote: str
+    sentence: int
+    quote: str  # the sentence's text
     prices: tuple[PriceQuote, ...]
 
 
@@ -257,17 +266,23 @@ def reviewer_choices(*, user: selectors.Viewer, article: Article | None = None) 
 
 
 def flagged_spans(*, annotations: QuerySet[Annotation], limit: int) -> list[FlaggedSpan]:
-    """The first `limit` annotations in document order, gathered by span: a sentence two
-    reviewers flagged appears once, with both their tags and notes."""
-    rows = (
+    """The first `limit` annotations in document order, gathered by sentence: a sentence two
+    reviewers flagged, or one whose exact words one reviewer chose inside another's tag, or
+    that an annotation over two sentences reaches, is one entry with all their tags and
+    notes. Two queries: the annotations with their first and last sentences, then the text
+    of those sentences."""
+    rows = list(
         annotations.select_related("tag", "author")
         .only(*_FLAGGED_FIELDS)
-        .annotate(sentence=_sentence_index())[:limit]
+        .annotate(
+            sentence_at=_sentence_before("index"),
+            sentence_at_end=_sentence_before("end"),
+            last_sentence=_last_sentence_index(),
+        )[:limit]
     )
-    return [
-        _span(list(group))
-        for _, group in groupby(rows, key=lambda row: (row.article_id, row.start, row.end))
-    ]
+    runs = _sentence_runs(rows)
+    sentences = _sentences_of(runs)
+    return [_span(run, sentences) for run in runs]
 
 
 _FLAGGED_FIELDS = (
@@ -275,8 +290,6 @@ _FLAGGED_FIELDS = (
     "start",
     "end",
     "quote",
-    "prefix",
-    "suffix",
     "note",
     "tag__slug",
     "tag__name",
@@ -285,37 +298,120 @@ _FLAGGED_FIELDS = (
 )
 
 
-def _sentence_index() -> Subquery:
-    """The index of the sentence an annotation starts in, read off the (article, start) index."""
+def _sentence_before(field: str) -> Subquery:
+    """`field` of the sentence an annotation starts in, or of the one before it when it
+    starts in the space between two: read off the (article, start) index."""
     sentence = Sentence.objects.filter(
-        article_id=OuterRef("article_id"), start__lte=OuterRef("start"), end__gt=OuterRef("start")
+        article_id=OuterRef("article_id"), start__lte=OuterRef("start")
     )
+    return Subquery(sentence.order_by("-start").values(field)[:1])
+
+
+def _last_sentence_index() -> Subquery:
+    """The index of the last sentence an annotation reaches into, off the same index."""
+    sentence = Sentence.objects.filter(article_id=OuterRef("article_id"), start__lt=OuterRef("end"))
     return Subquery(sentence.order_by("-start").values("index")[:1])
 
 
-def _span(annotations: list[Annotation]) -> FlaggedSpan:
-    first = annotations[0]
-    return FlaggedSpan(
-        start=first.start,
-        end=first.end,
-        quote=first.quote,
-        prefix=first.prefix,
-        suffix=first.suffix,
-        sentence=first.sentence,  # type: ignore[attr-defined]  # annotated by _sentence_index
-        annotations=tuple(annotations),
+@dataclass
+class _Run:
+    """Annotations in a row that share sentences, and the sentences they reach."""
+
+    article_id: int
+    first: int
+    last: int
+    annotations: list[Annotation]
+
+
+def _sentence_runs(rows: Sequence[Annotation]) -> list[_Run]:
+    """Annotations in document order, gathered into runs: each joins the run before it when
+    it starts in a sentence that run already reaches."""
+    runs: list[_Run] = []
+    for row in rows:
+        first, last = _sentence_range(row)
+        run = runs[-1] if runs else None
+        if run is not None and run.article_id == row.article_id and first <= run.last:
+            run.annotations.append(row)
+            run.last = max(run.last, last)
+        else:
+            runs.append(_Run(row.article_id, first, last, [row]))
+    return runs
+
+
+def _sentence_range(row: Annotation) -> tuple[int, int]:
+    """The first and last sentences an annotation overlaps (an annotation is never only
+    space, so it overlaps one at least)."""
+    at: int | None = row.sentence_at  # type: ignore[attr-defined]  # see flagged_spans
+    at_end: int = row.sentence_at_end  # type: ignore[attr-defined]
+    last: int = row.last_sentence  # type: ignore[attr-defined]
+    if at is None:  # it starts before the first sentence
+        return 0, last
+    first = at if at_end > row.start else at + 1  # +1: it starts in the space after `at`
+    return first, max(first, last)
+
+
+def _sentences_of(runs: list[_Run]) -> dict[tuple[int, int], tuple[int, int, str]]:
+    """(article id, index) -> (start, end, text) of every sentence the runs reach."""
+    wanted: dict[int, set[int]] = {}
+    for run in runs:
+        wanted.setdefault(run.article_id, set()).update(range(run.first, run.last + 1))
+    conditions = Q(pk__in=[])
+    for article_id, indexes in wanted.items():
+        conditions |= Q(article_id=article_id, index__in=sorted(indexes))
+    rows = Sentence.objects.filter(conditions).values_list(
+        "article_id", "index", "start", "end", "text"
     )
+    return {(article, index): (start, end, text) for article, index, start, end, text in rows}
+
+
+def _span(run: _Run, sentences: dict[tuple[int, int], tuple[int, int, str]]) -> FlaggedSpan:
+    """One entry: the sentences' text (the gaps between them as spaces, so that offsets stay
+    put), with the annotations that do not cover all of it marked."""
+    keys = [(run.article_id, index) for index in range(run.first, run.last + 1)]
+    reached = [sentences[key] for key in keys if key in sentences]
+    if reached:
+        start, end, text = reached[0][0], reached[-1][1], _joined(reached)
+    else:  # no sentence holds it (not seen in practice): its own words stand for the entry
+        first = run.annotations[0]
+        start, end, text = first.start, first.end, first.quote
+    partial = [row for row in run.annotations if row.start > start or row.end < end]
+    labels = [(row.start, row.end, f"{row.author.username}: {row.tag.name}") for row in partial]
+    return FlaggedSpan(
+        article_id=run.article_id,
+        sentence=run.first,
+        last_sentence=run.last,
+        start=start,
+        end=end,
+        pieces=text_pieces(text, start=start, spans=labels),
+        annotations=tuple(run.annotations),
+        partial=frozenset(row.pk for row in partial),
+    )
+
+
+def _joined(sentences: list[tuple[int, int, str]]) -> str:
+    parts = [sentences[0][2]]
+    for (_, end, _), (start, _, text) in pairwise(sentences):
+        parts += [" " * (start - end), text]
+    return "".join(parts)
 
 
 def priced_sentences(
     *, annotations: QuerySet[Annotation], limit: int = PRICED_LIMIT
 ) -> Listing[PricedSentence]:
-    """The spans tagged as price claims (each once, however many reviewers tagged it) with the
-    amounts quoted in them. The amounts are parsed from the text, so this is the one part of a
-    report computed outside the database, and it is capped."""
-    spans = (
-        annotations.filter(tag__slug=PRICE_TAG)
-        .order_by("article_id", "start", "end")
-        .values("article_id", "start", "end", "quote", "article__title", "article__publisher")
+    """The sentences that price-claim annotations overlap, each once however many reviewers
+    tagged it and however their spans fall (one over two sentences gives both), with the
+    amounts quoted in them. The amounts are parsed from the text, so this is the one part of
+    a report computed outside the database, and it is capped."""
+    priced = annotations.filter(tag__slug=PRICE_TAG).order_by().values("pk")
+    sentences = (
+        # In one filter() call, so that every condition applies to the same annotation.
+        Sentence.objects.filter(
+            article__annotations__in=priced,
+            article__annotations__start__lt=F("end"),
+            article__annotations__end__gt=F("start"),
+        )
+        .order_by("article_id", "index")
+        .values("article_id", "index", "text", "article__title", "article__publisher")
         .distinct()
     )
     items = [
@@ -323,12 +419,13 @@ def priced_sentences(
             article_id=row["article_id"],
             article_title=row["article__title"],
             publisher=row["article__publisher"],
-            quote=row["quote"],
-            prices=tuple(extract_prices(row["quote"])),
+            sentence=row["index"],
+            quote=row["text"],
+            prices=tuple(extract_prices(row["text"])),
         )
-        for row in spans[:limit]
+        for row in sentences[:limit]
     ]
-    total = len(items) if len(items) < limit else spans.count()
+    total = len(items) if len(items) < limit else sentences.count()
     return Listing(items, total)
 
 

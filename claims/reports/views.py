@@ -1,7 +1,7 @@
 """Report pages for one article and for the corpus, with their PDF and XLSX downloads."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from claims import selectors
 from claims.exports.pdf import pdf_response
-from claims.exports.xlsx import corpus_workbook
+from claims.exports.xlsx import article_workbook, corpus_workbook
 from claims.forms import ArticleReportForm, CorpusReportForm, filter_summary
 from claims.models import Annotation
 from claims.permissions import EVERY_ROLE, role_required
@@ -49,6 +49,34 @@ def article_report_pdf(request: HttpRequest, article_id: int) -> HttpResponse:
     filename = f"claimscope-article-{article_id}-report.pdf"
     return pdf_response(
         request, template="claims/report_pdf_article.html", context=context, filename=filename
+    )
+
+
+@role_required(EVERY_ROLE)
+@require_safe
+def article_report_xlsx(request: HttpRequest, article_id: int) -> HttpResponseBase:
+    """The article report as a workbook, with the filters of the page."""
+    article = selectors.article_get(pk=article_id)
+    form = ArticleReportForm(request.GET, user=request.user, article=article)
+    if not form.is_valid():
+        return render(request, ARTICLE_PAGE, {"article": article, "form": form}, status=400)
+    filters = form.filters(article_id=article.pk)
+    annotations = selectors.report_annotations(user=request.user, filters=filters)
+    # The workbook has every annotation on a sheet of its own: no flagged list to read.
+    report = contents.article_report(annotations=annotations, limit=0)
+    agreement = contents.report_agreement(user=request.user, filters=filters)
+    workbook = article_workbook(
+        article=article, report=report, annotations=annotations, agreement=agreement
+    )
+    return _xlsx_response(workbook, filename=f"claimscope-article-{article.pk}-report.xlsx")
+
+
+def _xlsx_response(workbook: IO[bytes], *, filename: str) -> FileResponse:
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
@@ -99,7 +127,12 @@ def _article_downloads(article_id: int, query: str) -> list[Download]:
         ("ClaimReview (JSON-LD)", "claimreview"),
     ]
     pdf = reverse("claims:article_report_pdf", args=[article_id])
-    return [Download("PDF", _with_query(pdf, query))] + [
+    xlsx = reverse("claims:article_report_xlsx", args=[article_id])
+    files = [
+        Download("PDF", _with_query(pdf, query)),
+        Download("Excel (XLSX)", _with_query(xlsx, query)),
+    ]
+    return files + [
         Download(
             label, _with_query(reverse("claims:article_export", args=[article_id, fmt]), query)
         )
@@ -143,12 +176,7 @@ def corpus_report_xlsx(request: HttpRequest) -> HttpResponseBase:
     report = contents.corpus_report(annotations=annotations)
     agreement = contents.report_agreement(user=request.user, filters=form.filters())
     workbook = corpus_workbook(report=report, annotations=annotations, agreement=agreement)
-    return FileResponse(
-        workbook,
-        as_attachment=True,
-        filename="claimscope-report.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _xlsx_response(workbook, filename="claimscope-report.xlsx")
 
 
 def _corpus_filters(
