@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QuerySet, Value
 
@@ -19,6 +18,13 @@ class ClaimKey(Func):
     migration 0011 is built on."""
 
     template = "replace(%(expressions)s, ' ', '')"
+
+
+class Similarity(Func):
+    """pg_trgm's similarity(a, b), 0 to 1."""
+
+    function = "similarity"
+    output_field = FloatField()
 
 
 class TrigramMatch(Func):
@@ -74,7 +80,7 @@ def _similar_rows(sentence: Sentence, min_score: float) -> QuerySet:
             )
         key = Value(claim_key(sentence.claim_text))
         ranked = others.filter(TrigramMatch(ClaimKey(F("claim_text")), key)).annotate(
-            score=TrigramSimilarity(ClaimKey(F("claim_text")), key)
+            score=Similarity(ClaimKey(F("claim_text")), key)
         )
         ranked = ranked.filter(score__gte=min_score)
     else:
