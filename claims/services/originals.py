@@ -13,6 +13,7 @@ set and no article yet; it is forgotten a day later."""
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -125,4 +126,4 @@ def _delete(originals: QuerySet[Original]) -> None:
     originals.delete()
     for name in names:
         # A file goes only once the rows saying it is unused have gone for good.
-        transaction.on_commit(lambda name=name: storages["originals"].delete(name))
+        transaction.on_commit(partial(storages["originals"].delete, name))
