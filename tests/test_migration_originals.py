@@ -16,6 +16,14 @@ FILE_BYTES = b"Our exosome drip reverses ageing.\n"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.fixture(autouse=True)
+def every_migration_after():
+    """The test leaves the schema at 0010: the tests after it get every later migration back."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
