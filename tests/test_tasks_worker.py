@@ -1,10 +1,7 @@
 """The background work through a real worker: `manage.py db_worker` started as its own
 process on the test database runs the tasks that an upload and a corpus run queue."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,8 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from claims.models import Article, Suggestion, SuggestionRun
 from claims.services.articles import Upload, article_ingest
 from claims.services.suggestions import suggestion_run_start
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import server_environment, worker_run
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -27,21 +23,7 @@ pytestmark = [
 
 def run_worker() -> subprocess.CompletedProcess:
     """One worker over the test database until the queue is empty (bounded in time)."""
-    settings = connection.settings_dict
-    url = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "worker-test"}
-    return subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return worker_run(server_environment())
 
 
 def upload(text: str) -> Article:
