@@ -34,9 +34,10 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import cycle
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -222,9 +223,13 @@ def request(
     return Sample(kind, status, (time.perf_counter() - started) * 1000)
 
 
-def client_run(server: Server, *, token: str, drafts: list[dict], deadline: float) -> list[Sample]:
-    """Create each draft in turn, each followed by a read, until the drafts or the time run out."""
+def client_run(
+    servers: Sequence[Server], *, token: str, drafts: list[dict], deadline: float
+) -> list[Sample]:
+    """Create each draft in turn, each followed by a read, until the drafts or the time run out;
+    each request goes to the next of `servers` in turn, as a round-robin balancer sends it."""
     rng = random.Random(token)
+    turns = cycle(servers)
     samples: list[Sample] = []
     for draft in drafts:
         for kind, method, path, body in (
@@ -233,7 +238,7 @@ def client_run(server: Server, *, token: str, drafts: list[dict], deadline: floa
         ):
             if time.monotonic() >= deadline:
                 return samples
-            samples.append(request(server, kind, method, path, token=token, body=body))
+            samples.append(request(next(turns), kind, method, path, token=token, body=body))
     return samples
 
 
@@ -244,15 +249,19 @@ def read_request(kind: str, draft: dict) -> tuple[str, str, str, None]:
 
 
 def clients_run(
-    server: Server, *, tokens: list[str], drafts: list[list[dict]], seconds: float
+    servers: Sequence[Server], *, tokens: list[str], drafts: list[list[dict]], seconds: float
 ) -> list[Sample]:
-    """All the clients at once, for `seconds`."""
+    """All the clients at once, for `seconds`; client n starts on server n (mod their count)."""
     deadline = time.monotonic() + seconds
     results: list[list[Sample]] = [[] for _ in tokens]
 
     def run(number: int) -> None:
+        first = number % len(servers)
         results[number] = client_run(
-            server, token=tokens[number], drafts=drafts[number], deadline=deadline
+            [*servers[first:], *servers[:first]],
+            token=tokens[number],
+            drafts=drafts[number],
+            deadline=deadline,
         )
 
     threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(tokens))]
@@ -397,7 +406,7 @@ def served_run(
         )
         started = time.monotonic()
         with faults_injected(master, seconds) as faults:
-            samples = clients_run(server, tokens=tokens, drafts=drafts, seconds=seconds)
+            samples = clients_run([server], tokens=tokens, drafts=drafts, seconds=seconds)
         elapsed = time.monotonic() - started
         workers_after = worker_pids(master)
     print("faults:", *faults, sep="\n  ")

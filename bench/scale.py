@@ -20,10 +20,8 @@ Usage: `make bench`, or
 
 import argparse
 import os
-import random
 import signal
 import sys
-import threading
 import time
 from contextlib import ExitStack
 
@@ -44,46 +42,6 @@ def arguments() -> argparse.Namespace:
     if args.clients < 1 or args.seconds <= 0:
         parser.error("--clients and --seconds must be positive")
     return args
-
-
-def client_run(
-    servers: list[load.Server], *, token: str, drafts: list[dict], deadline: float
-) -> list[load.Sample]:
-    """bench/load.py's client, sending each request to the next server in turn."""
-    rng = random.Random(token)
-    samples: list[load.Sample] = []
-    turn = rng.randrange(len(servers))
-    for draft in drafts:
-        kind = rng.choices(list(load.READS), weights=list(load.READS.values()))[0]
-        for name, method, path, body in (
-            ("create", "POST", "/api/v1/annotations/", draft),
-            load.read_request(kind, draft),
-        ):
-            if time.monotonic() >= deadline:
-                return samples
-            server = servers[turn % len(servers)]
-            turn += 1
-            samples.append(load.request(server, name, method, path, token=token, body=body))
-    return samples
-
-
-def clients_run(
-    servers: list[load.Server], *, tokens: list[str], drafts: list[list[dict]], seconds: float
-) -> list[load.Sample]:
-    deadline = time.monotonic() + seconds
-    results: list[list[load.Sample]] = [[] for _ in tokens]
-
-    def run(number: int) -> None:
-        results[number] = client_run(
-            servers, token=tokens[number], drafts=drafts[number], deadline=deadline
-        )
-
-    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(tokens))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=max(0.0, deadline - time.monotonic()) + load.SOCKET_TIMEOUT + 5)
-    return [sample for samples in results for sample in samples]
 
 
 def setup_run(
@@ -107,7 +65,7 @@ def setup_run(
             flush=True,
         )
         started = time.monotonic()
-        samples = clients_run(served, tokens=tokens, drafts=drafts, seconds=seconds)
+        samples = load.clients_run(served, tokens=tokens, drafts=drafts, seconds=seconds)
         elapsed = time.monotonic() - started
     load.report(samples, seconds=elapsed)
     rows = Annotation.objects.count() - rows_before
