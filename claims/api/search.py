@@ -10,6 +10,7 @@ from claims.api.params import ID_SCHEMA, article_id_param
 from claims.api.similar import (
     MAX_OFFSET,
     MAX_PAGE_SIZE,
+    OFFSET_PAGING,
     PAGE_SIZE,
     SimilarSentenceSerializer,
     page_links,
@@ -67,16 +68,7 @@ class SearchView(GenericAPIView):
             OpenApiParameter(
                 "tag", str, description="Only sentences carrying this tag (a slug) for you."
             ),
-            OpenApiParameter(
-                "offset",
-                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-                description="Results to skip (default 0).",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                description=f"Results per page (default {PAGE_SIZE}).",
-            ),
+            *OFFSET_PAGING,
         ],
         responses={200: SearchPageSerializer},
     )

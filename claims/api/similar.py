@@ -15,6 +15,19 @@ from claims.similar.quality import DEFAULT_MIN_SCORE
 
 PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 MAX_OFFSET = 10_000  # deep pages of a ranking cost the rows before them
+# The paging parameters of the ranked lists (similar sentences, corpus search).
+OFFSET_PAGING = [
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        description="Results to skip (default 0).",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Results per page (default {PAGE_SIZE}).",
+    ),
+]
 
 
 class SimilarTagSerializer(serializers.Serializer):
@@ -117,16 +130,7 @@ class SimilarSentenceListView(GenericAPIView):
                 {"type": "number", "minimum": 0, "maximum": 1},
                 description=f"Least similarity, 0 to 1 (default {DEFAULT_MIN_SCORE}).",
             ),
-            OpenApiParameter(
-                "offset",
-                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-                description="Results to skip (default 0).",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                description=f"Results per page (default {PAGE_SIZE}).",
-            ),
+            *OFFSET_PAGING,
         ],
         responses={
             200: SimilarPageSerializer,
