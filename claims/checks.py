@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 
 
-@register()
+@register(deploy=True)  # `manage.py check --deploy`
 def shared_cache_check(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:

@@ -1,11 +1,12 @@
-"""The deployment checks: a production process without a shared cache is warned about."""
+"""The deployment checks (`check --deploy`): a production process without a shared cache is
+warned about."""
 
 from django.core.checks import run_checks
 
 
 def _ids(settings, *, debug: bool, redis_url: str) -> set[str]:
     settings.DEBUG, settings.REDIS_URL = debug, redis_url
-    return {message.id for message in run_checks()}
+    return {message.id for message in run_checks(include_deployment_checks=True)}
 
 
 def test_it_warns_when_production_counts_limits_per_process(settings):
