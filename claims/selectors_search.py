@@ -65,8 +65,12 @@ def corpus_search(
     *, query: str, user: Viewer, filters: SearchFilters, offset: int, limit: int
 ) -> SearchPage:
     """One page of the sentences matching `query` (claims.search), most relevant first, with
-    the tags on each: two queries whatever the page."""
-    rows = list(_matching(query, user, filters)[offset : offset + limit + 1])
+    the tags on each: at most five queries whatever the page."""
+    sentences = _filtered(Sentence.objects.all(), user, filters)
+    if connection.vendor == "postgresql":
+        rows = _ranked(tsquery_of(query), user, sentences, offset=offset, count=limit + 1)
+    else:
+        rows = list(_substring_matching(query, user, sentences)[offset : offset + limit + 1])
     page = rows[:limit]
     tags = tags_on(page, user)
     for row in page:
@@ -75,13 +79,9 @@ def corpus_search(
     return SearchPage(results=page, more=len(rows) > limit)
 
 
-# The ids of the sentences matching a tsquery by their text, or by the note of a review
-# annotation on them (its visibility added by _note_visibility): one UNION, each side answered
-# by its own GIN index, so that no sentence's vector is computed to decide whether it matches.
-_MATCHING_IDS = """
-    SELECT s.id FROM claims_sentence s
-    WHERE to_tsvector('english'::regconfig, s.text) @@ to_tsquery('english'::regconfig, %s)
-    UNION
+# The ids of the sentences under a review annotation whose note matches a tsquery (its
+# visibility added by _ranked), found through the notes' GIN index.
+_NOTED_IDS = """
     SELECT s.id FROM claims_annotation a
     JOIN claims_sentence s ON s.article_id = a.article_id AND s.start < a.end AND s.end > a.start
     WHERE a.note <> '' AND NOT a.final
@@ -89,50 +89,69 @@ _MATCHING_IDS = """
 """
 
 
-def _matching(query: str, user: Viewer, filters: SearchFilters) -> QuerySet:
-    sentences = _filtered(Sentence.objects.all(), user, filters)
-    in_text: Q | Matches
-    score: Rank | Value
-    params: list[object]
-    if connection.vendor == "postgresql":
-        terms = tsquery_of(query)
-        tsquery = EnglishQuery(Value(terms))
-        in_text = Matches(EnglishVector(F("text")), tsquery)
-        sql, params = _MATCHING_IDS, [terms, terms]
-        if not user_sees_all_annotations(user):
-            sql, params = f"{sql} AND a.author_id = %s", [*params, user.pk]
-        matching = sentences.filter(pk__in=RawSQL(sql, params))
-        score = Rank(EnglishVector(F("text")), tsquery)
-    else:
-        words = query_words(query)
-        in_text = Q(*(Q(text__icontains=word) for word in words))
-        noted = annotations_visible_to(user).exclude(note="")
-        noted = noted.filter(*(Q(note__icontains=word) for word in words))
-        by_note = Exists(
-            noted.filter(
-                article_id=OuterRef("article_id"),
-                start__lt=OuterRef("end"),
-                end__gt=OuterRef("start"),
-            )
+def _ranked(
+    terms: str, user: Viewer, sentences: QuerySet, *, offset: int, count: int
+) -> list[dict[str, Any]]:
+    """`count` matching sentences from `offset`: those whose text matches, ranked, then those
+    matched only by a note on them, in reading order.
+
+    Sentences matched by a note alone rank below every text match, so they are read only when
+    the page runs past the text matches: a common word in a thousand notes costs nothing on the
+    pages before them."""
+    tsquery = EnglishQuery(Value(terms))
+    in_text = Matches(EnglishVector(F("text")), tsquery)
+    by_text = sentences.filter(in_text).annotate(
+        score=Rank(EnglishVector(F("text")), tsquery), in_text=Value(True)
+    )
+    rows = list(_values(by_text.order_by("-score", "article_id", "index"))[offset : offset + count])
+    if len(rows) == count:
+        return rows
+    text_matches = offset + len(rows) if rows or not offset else by_text.count()
+    sql, params = _NOTED_IDS, [terms]
+    if not user_sees_all_annotations(user):
+        sql, params = f"{sql} AND a.author_id = %s", [*params, user.pk]
+    by_note = (
+        sentences.filter(pk__in=RawSQL(sql, params))
+        .exclude(in_text)
+        .annotate(score=Value(0.0, output_field=FloatField()), in_text=Value(False))
+    )
+    skip = max(0, offset - text_matches)
+    wanted = count - len(rows)
+    return rows + list(_values(by_note.order_by("article_id", "index"))[skip : skip + wanted])
+
+
+def _substring_matching(query: str, user: Viewer, sentences: QuerySet) -> QuerySet:
+    """Where there is no full-text search: every word in the text, or in a visible note."""
+    words = query_words(query)
+    in_text = Q(*(Q(text__icontains=word) for word in words))
+    noted = annotations_visible_to(user).exclude(note="")
+    noted = noted.filter(*(Q(note__icontains=word) for word in words))
+    by_note = Exists(
+        noted.filter(
+            article_id=OuterRef("article_id"),
+            start__lt=OuterRef("end"),
+            end__gt=OuterRef("start"),
         )
-        matching = sentences.filter(Q(in_text) | Q(by_note))
-        score = Value(1.0, output_field=FloatField())
-    return (
-        matching.annotate(score=score, in_text=_flag(in_text))
-        .order_by("-score", "article_id", "index")
-        .values(
-            "id",
-            "index",
-            "start",
-            "end",
-            "text",
-            "kind",
-            "score",
-            "in_text",
-            "article_id",
-            article_title=F("article__title"),
-            article_publisher=F("article__publisher"),
-        )
+    )
+    matching = sentences.filter(Q(in_text) | Q(by_note)).annotate(
+        score=Value(1.0, output_field=FloatField()), in_text=_flag(in_text)
+    )
+    return _values(matching.order_by("-score", "article_id", "index"))
+
+
+def _values(sentences: QuerySet) -> QuerySet:
+    return sentences.values(
+        "id",
+        "index",
+        "start",
+        "end",
+        "text",
+        "kind",
+        "score",
+        "in_text",
+        "article_id",
+        article_title=F("article__title"),
+        article_publisher=F("article__publisher"),
     )
 
 

@@ -100,6 +100,19 @@ def test_it_pages_through_the_results(api_for, editor, corpus):
     assert client.get(first["next"]).json()["results"] == everything[2:4]
 
 
+def test_it_pages_from_the_text_matches_on_to_those_matched_by_a_note(
+    api_for, editor, reviewer, corpus
+):
+    second = corpus["second"]
+    annotate_phrase(reviewer, second, "price-claim", "$4,500", note="A knee costs the same.")
+    client = api_for(editor)
+    hits = found(client.get(search("?q=knee*")))
+    assert hits == [(corpus["first"].pk, 0), (corpus["first"].pk, 1), (second.pk, 2)]
+    paged = [found(client.get(search(f"?q=knee*&page_size=1&offset={n}")))[0] for n in (0, 1, 2)]
+    assert paged == hits
+    assert found(client.get(search("?q=knee*&page_size=2&offset=2"))) == [(second.pk, 2)]
+
+
 @pytest.mark.parametrize(
     "query", ["", "?q=", "?q=" + "a" * 201, "?q=knee&article=x", "?page_size=0&q=a"]
 )
@@ -121,7 +134,8 @@ def test_it_answers_in_a_fixed_number_of_queries(
         annotate_phrase(reviewer, article, "overstated", phrase, note="No source for side effects.")
     client = api_for(editor)
     client.get(search("?q=side"))
-    with django_assert_max_num_queries(4):
+    # The text matches, the count of them, the note matches after them, the tags, the user.
+    with django_assert_max_num_queries(5):
         response = client.get(search("?q=side"))
     assert len(response.json()["results"]) == 2
 
