@@ -107,7 +107,8 @@ def _ranked(
     if len(rows) == count:
         return rows
     text_matches = offset + len(rows) if rows or not offset else by_text.count()
-    sql, params = _NOTED_IDS, [terms]
+    sql = _NOTED_IDS
+    params: list[object] = [terms]
     if not user_sees_all_annotations(user):
         sql, params = f"{sql} AND a.author_id = %s", [*params, user.pk]
     by_note = (

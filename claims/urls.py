@@ -14,6 +14,12 @@ urlpatterns = [
     path("articles/new/", views.article_upload, name="article_upload"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
     path("articles/assign/", views.assign, name="assign"),
+    # The uploaded HTML page, sanitised, for the frame beside the text (original.js).
+    path(
+        "articles/<int:article_id>/original/page/",
+        views.article_original_page,
+        name="article_original_page",
+    ),
     path(
         "articles/<int:article_id>/history/", review_views.article_history, name="article_history"
     ),

@@ -5,17 +5,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
+from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from claims import selectors
 from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, form_rejected
+from claims.ingest.decode import decode_text
+from claims.ingest.formats.html_page import declared_charset
+from claims.ingest.types import MediaType
 from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
+from claims.original_page import RENDER_MAX_BYTES, RenderError, sanitised_bounded
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
 from claims.review.selectors import open_disagreements_per_article, user_assignment
 from claims.services import tokens
@@ -30,6 +38,7 @@ from claims.services.articles import (
     upload_release,
 )
 from claims.services.errors import Rejected
+from claims.services.originals import original_bytes
 from claims.services.review import assignments_create
 
 PAGE_SIZE = 50
@@ -343,3 +352,45 @@ def corpus_search(request: HttpRequest) -> HttpResponse:
         "tags": list(Tag.objects.filter(archived=False).order_by("order", "name")),
     }
     return render(request, "claims/search.html", context)
+
+
+# The sanitised page loads our stylesheet and nothing else, runs nothing (the sandbox also
+# covers it when opened on its own) and may be framed only by our own pages.
+_ORIGINAL_PAGE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+    "sandbox": ["allow-same-origin", "allow-popups", "allow-popups-to-escape-sandbox"],
+}
+
+
+@role_required(EVERY_ROLE)
+@xframe_options_sameorigin
+@csp_override(_ORIGINAL_PAGE_CSP)
+def article_original_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The uploaded HTML page, sanitised (claims.original_page), for the frame beside the
+    text on the annotation page; 404 for an article whose original is not an HTML page."""
+    article = selectors.article_original(pk=article_id)
+    if article.media_type != MediaType.HTML:
+        raise Http404(f"Article {article.pk}'s original is not an HTML page: download it instead.")
+    context: dict[str, object] = {"article": article}
+    if article.original_size > RENDER_MAX_BYTES:
+        context["problem"] = (
+            f"The page is too large to show here ({article.original_size:,} bytes; at most "
+            f"{RENDER_MAX_BYTES:,}): download the original instead."
+        )
+        return render(request, "claims/original_page.html", context, status=422)
+    assert article.original_id is not None
+    data = original_bytes(article.original_id)
+    try:
+        body = sanitised_bounded(decode_text(data, declared=declared_charset(data)))
+    except RenderError as error:
+        context["problem"] = str(error)
+        return render(request, "claims/original_page.html", context, status=422)
+    # nh3 has left only inert markup (claims.original_page.TAGS and ATTRIBUTES).
+    context["body"] = mark_safe(body)
+    response = render(request, "claims/original_page.html", context)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

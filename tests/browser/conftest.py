@@ -37,6 +37,7 @@ TIMEOUT_MS = 10_000
 # <img src=x> resolving to /articles/1/x) is a leak.
 EXPECTED_PATHS = re.compile(
     r"^/(|articles/new/|articles/\d+/|articles/\d+/adjudicate/|articles/\d+/history/"
+    r"|articles/\d+/original/page/"
     r"|articles/\d+/report/|articles/\d+/report\.xlsx|reports/|vocabulary/|vocabulary/edit/"
     r"|articles/assign/|accounts/login/|suggestions/|profile/|search/"
     r"|static/claims/[\w.-]+|api/v1/.*)$"

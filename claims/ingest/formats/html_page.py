@@ -44,7 +44,7 @@ _MAX_DEPTH = 256  # libxml2's nesting limit while huge_tree is off
 
 
 def extract_html(data: bytes, *, limits: IngestLimits = DEFAULT_LIMITS) -> Extracted:
-    text = decode_text(data, declared=_declared_charset(data))
+    text = decode_text(data, declared=declared_charset(data))
     tree = _parse(text)
     if tree is None:
         return Extracted(blocks=[])
@@ -81,7 +81,8 @@ def _title(tree: lxml.html.HtmlElement) -> str:
     return _SITE_NAME_TAIL.split(title, maxsplit=1)[0].strip()
 
 
-def _declared_charset(data: bytes) -> str:
+def declared_charset(data: bytes) -> str:
+    """The charset a page's <meta> declares in its first 4 KB, or ""."""
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii") if match else ""
 
