@@ -1,5 +1,6 @@
 """Save screenshots of the article list, upload, annotation and adjudication pages with the
-demo data.
+demo data, and of the annotation and adjudication pages on a phone (390 px) and a small
+laptop window (800 px).
 
 Builds a throwaway database (SQLite unless DATABASE_URL names another), loads the demo,
 serves the app from a live server thread and photographs it in Debian's Chromium through
@@ -29,6 +30,18 @@ from claims.models import Article, Assignment  # noqa: E402
 
 OUT = ROOT / "docs"
 VIEWPORT = {"width": 1400, "height": 900}
+NARROW_WIDTHS = (390, 800)
+SAVED = (
+    "article-list.png",
+    "upload.png",
+    "annotate.png",
+    "adjudicate.png",
+    *(
+        f"{page}-{width}{part}.png"
+        for width in NARROW_WIDTHS
+        for page, part in (("annotate", ""), ("annotate", "-panel"), ("adjudicate", ""))
+    ),
+)
 
 
 def photograph(base_url: str, cookies: dict[str, Cookie], article_id: int, adjudicate_id: int):
@@ -50,13 +63,34 @@ def photograph(base_url: str, cookies: dict[str, Cookie], article_id: int, adjud
         editor.wait_for_selector('body[data-ready="true"]')
         editor.keyboard.press("j")
         editor.screenshot(path=OUT / "adjudicate.png", full_page=True)
+        for width in NARROW_WIDTHS:
+            _narrow(browser, cookies, base_url, width, article_id, adjudicate_id)
         browser.close()
-    for name in ("article-list.png", "upload.png", "annotate.png", "adjudicate.png"):
+    for name in SAVED:
         print(f"saved docs/{name}")
 
 
-def _context(browser, cookie: Cookie):
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+def _narrow(browser, cookies, base_url: str, width: int, article_id: int, adjudicate_id: int):
+    """The annotation page with its panel open as a drawer, and the adjudication grid
+    scrolling in its own box, in a window `width` pixels wide."""
+    size = {"width": width, "height": 844 if width < 500 else 900}
+    page = _context(browser, cookies["reviewer"], size).new_page()
+    page.goto(f"{base_url}/articles/{article_id}/")
+    page.wait_for_selector('body[data-ready="true"]')
+    page.keyboard.press("j")
+    page.screenshot(path=OUT / f"annotate-{width}.png")
+    toggle = page.get_by_role("button", name="Annotations")
+    if toggle.is_visible():  # a drawer on narrow screens; beside the text on wider ones
+        toggle.click()
+    page.screenshot(path=OUT / f"annotate-{width}-panel.png")
+    editor = _context(browser, cookies["editor"], size).new_page()
+    editor.goto(f"{base_url}/articles/{adjudicate_id}/adjudicate/")
+    editor.wait_for_selector('body[data-ready="true"]')
+    editor.screenshot(path=OUT / f"adjudicate-{width}.png")
+
+
+def _context(browser, cookie: Cookie, viewport: dict[str, int] = VIEWPORT):
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
     context.add_cookies([cookie])
     return context
 
