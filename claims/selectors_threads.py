@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from claims.models import REVIEWER, Annotation, Article, Reply
+from claims.models import REVIEWER, Annotation, Article, Decision, Reply
 from claims.selectors import Viewer, row_or_404, user_roles, user_sees_all_annotations
 
 
@@ -61,3 +61,13 @@ def article_reply_counts(*, user: Viewer, article: Article) -> dict[int, int]:
         .values_list("annotation_id", "n")
     )
     return dict(rows)
+
+
+def decisions_visible_to(user: Viewer) -> QuerySet[Decision]:
+    """The decisions (with their comments) the user may read: editors and readers every one,
+    a reviewer those of articles whose adjudication is finished, as for the final tags."""
+    if user_sees_all_annotations(user):
+        return Decision.objects.all()
+    if REVIEWER in user_roles(user):
+        return Decision.objects.filter(article__adjudicated_at__isnull=False)
+    return Decision.objects.none()
