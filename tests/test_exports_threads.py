@@ -112,7 +112,7 @@ def test_the_jsonl_replies_section_names_each_replys_annotation(client, editor, 
     ]
 
     replies = [line for line in lines if line.get("type") == "reply"]
-    assert [line["type"] for line in lines][-3:] == ["reply"] * 3
+    assert [line.get("type") for line in lines][-3:] == ["reply"] * 3
     question.refresh_from_db()
     assert replies[0] == {
         "type": "reply",
