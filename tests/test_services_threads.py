@@ -186,3 +186,10 @@ def test_it_rejects_a_comment_over_the_length_limit(annotation, editor):
         )
     assert refused.value.field == "comment"
     assert Decision.objects.count() == 0
+
+
+def test_it_refuses_a_reply_to_an_annotation_deleted_meanwhile(annotation, editor):
+    Annotation.objects.filter(pk=annotation.pk).delete()
+    with pytest.raises(Annotation.DoesNotExist):
+        reply_create(annotation=annotation, author=editor, body="Too late")
+    assert (Reply.objects.count(), reply_events()) == (0, [])

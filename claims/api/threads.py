@@ -1,6 +1,7 @@
 """Threads over REST: the replies under an annotation, one reply (edited or deleted by its
 author), and the number of replies on each annotation of an article."""
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from claims import selectors, selectors_threads
 from claims.api.params import valid_input
 from claims.api.serializers import ChangesSerializer, InputSerializer
-from claims.models import REPLY_MAX_CHARS, Reply
+from claims.models import REPLY_MAX_CHARS, Annotation, Reply
 from claims.permissions import ANNOTATORS, EVERY_ROLE, acting_user
 from claims.services.threads import reply_create, reply_delete, reply_edit
 
@@ -87,7 +88,12 @@ class AnnotationReplyListView(GenericAPIView):
     def post(self, request: Request, annotation_id: int) -> Response:
         annotation = selectors_threads.thread_annotation_get(user=request.user, pk=annotation_id)
         data = valid_input(ReplyCreateSerializer, request)
-        reply = reply_create(annotation=annotation, author=acting_user(request), body=data["body"])
+        try:
+            reply = reply_create(
+                annotation=annotation, author=acting_user(request), body=data["body"]
+            )
+        except Annotation.DoesNotExist:
+            raise Http404(f"There is no annotation {annotation_id}.") from None
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -116,7 +122,7 @@ class ReplyDetailView(GenericAPIView):
             try:
                 reply_edit(reply=reply, user=acting_user(request), body=changes["body"])
             except Reply.DoesNotExist:
-                return _gone(reply_id)
+                raise Http404(f"There is no reply {reply_id}.") from None
         return Response(ReplySerializer(reply).data)
 
     @extend_schema(operation_id="replies_destroy", responses={204: None})
@@ -124,11 +130,6 @@ class ReplyDetailView(GenericAPIView):
         reply = selectors_threads.reply_get(user=request.user, pk=reply_id)
         reply_delete(reply=reply, user=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _gone(reply_id: int) -> Response:
-    body = {"detail": f"There is no reply {reply_id}.", "code": "not_found"}
-    return Response(body, status=status.HTTP_404_NOT_FOUND)
 
 
 class ArticleReplyCountsView(GenericAPIView):

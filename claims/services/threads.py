@@ -29,12 +29,18 @@ def reply_body_checked(body: str) -> str:
 
 
 def reply_create(*, annotation: Annotation, author: User, body: str) -> Reply:
-    """Add a reply under an annotation: editors reply on any, a reviewer on their own."""
+    """Add a reply under an annotation: editors reply on any, a reviewer on their own.
+    Annotation.DoesNotExist when the annotation was deleted meanwhile."""
     roles = user_roles(author)
     if EDITOR not in roles and not (REVIEWER in roles and annotation.author_id == author.pk):
         raise Forbidden("Only an editor or the annotation's reviewer may reply to it.")
     reply = Reply(annotation=annotation, author=author, body=reply_body_checked(body))
     with transaction.atomic():
+        # Held until the reply is in: a delete of the annotation meanwhile waits, rather than
+        # failing the reply's foreign key at commit.
+        held = Annotation.objects.select_for_update(no_key=True).filter(pk=annotation.pk)
+        if held.values_list("pk", flat=True).first() is None:
+            raise Annotation.DoesNotExist(f"There is no annotation {annotation.pk}.")
         reply.save()
         events_record([_reply_event(reply, Event.Kind.REPLIED, actor=author)])
     return reply
