@@ -118,6 +118,7 @@ function textBox(label, value) {
 function replyForm(ann, list) {
   const form = element("form", { className: "reply-form" });
   const area = textBox("Your reply", "");
+  area.placeholder = "Write a reply (Ctrl+Enter sends it)";
   form.append(area, element("button", { type: "submit", textContent: "Send reply" }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
