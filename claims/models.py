@@ -354,7 +354,7 @@ class Reply(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["annotation", "id"]
+        ordering = ["annotation_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(body__regex=r"\S"), name="reply_body_not_blank"),
             models.CheckConstraint(
