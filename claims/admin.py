@@ -5,7 +5,7 @@ in the app (/vocabulary/edit/)."""
 
 from django.contrib import admin
 
-from claims.models import Annotation, Article, Assignment, Decision, Event, Sentence, Tag
+from claims.models import Annotation, Article, Assignment, Decision, Event, Reply, Sentence, Tag
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -89,9 +89,16 @@ class AssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["article", "sentence", "tag", "accepted", "decided_by", "decided_at"]
+    list_display = ["article", "sentence", "tag", "accepted", "decided_by", "decided_at", "comment"]
     list_filter = ["accepted", "tag"]
     list_select_related = ["article", "tag", "decided_by"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyAdmin):
+    list_display = ["annotation", "author", "created_at", "edited_at"]
+    search_fields = ["body"]
+    list_select_related = ["annotation", "author"]
 
 
 @admin.register(Event)

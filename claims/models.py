@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from claims.ingest.types import BlockKind, MediaType
 
@@ -315,6 +316,12 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
     )
     decided_at = models.DateTimeField(auto_now=True)
+    comment = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The editor's word on the decision, for the reviewers and the exports.",
+    )
 
     class Meta:
         ordering = ["article", "sentence", "tag__order"]
@@ -327,6 +334,39 @@ class Decision(models.Model):
     def __str__(self) -> str:
         verdict = "accepted" if self.accepted else "rejected"
         return f"{self.tag_id} on {self.article_id}#{self.sentence} {verdict}"
+
+
+REPLY_MAX_CHARS = 5_000
+
+
+class Reply(models.Model):
+    """A message in the thread under an annotation: its reviewer and the editors discussing
+    it. Only its author edits or deletes it; it goes when the annotation goes."""
+
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="replies", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["annotation_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(body__regex=r"\S"), name="reply_body_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), REPLY_MAX_CHARS),
+                name="reply_body_bounded",
+            ),
+        ]
+        indexes = [models.Index(fields=["annotation", "id"], name="reply_annotation_idx")]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} on {self.annotation_id} by {self.author_id}"
 
 
 class Event(models.Model):
@@ -345,6 +385,10 @@ class Event(models.Model):
         UNASSIGNED = "unassigned", "Unassigned"
         REVIEW_DONE = "review_done", "Review done"
         REVIEW_REOPENED = "review_reopened", "Review reopened"
+        REPLIED = "replied", "Replied"
+        REPLY_EDITED = "reply_edited", "Reply edited"
+        REPLY_DELETED = "reply_deleted", "Reply deleted"
+        COMMENTED = "commented", "Decision commented"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     annotation_id = models.PositiveBigIntegerField(null=True, blank=True)

@@ -240,6 +240,10 @@ def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment
             "username": request.user.get_username(),
             "can_annotate": bool(roles & ANNOTATORS),
             "can_see_history": EDITOR in roles,
+            # Who reads and writes the threads under annotations (claims.selectors_threads).
+            "sees_all": sees_everyone,
+            "is_editor": EDITOR in roles,
+            "is_reviewer": REVIEWER in roles,
         },
         "tags": list(
             Tag.objects.filter(archived=False)
@@ -265,6 +269,8 @@ def _api_urls(article: Article) -> dict:
         "suggestions_accept": reverse("api:article-suggestions-accept", args=[article.pk]),
         "suggestions_reopen": reverse("api:article-suggestions-reopen", args=[article.pk]),
         "suggestion": one_suggestion,
+        "reply_counts": reverse("api:article-reply-counts", args=[article.pk]),
+        "replies": reverse("api:reply-detail", args=[0]).removesuffix("0/"),
     }
 
 

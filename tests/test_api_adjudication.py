@@ -58,6 +58,7 @@ def proposal(tag: str, name: str, colour: str, by: list[str], unanimous: bool) -
         "by": by,
         "unanimous": unanimous,
         "accepted": None,
+        "comment": "",
     }
 
 

@@ -41,7 +41,7 @@ def test_it_starts_with_the_header_and_no_byte_order_mark(client, editor, articl
 
     assert text.startswith(
         "article_id,article_title,publisher,article_url,annotation_id,tag,tag_name,start,end,"
-        "quote,note,reviewer,created_at,context_before,context_after\r\n"
+        "quote,note,reviewer,created_at,context_before,context_after,replies\r\n"
     )
     assert list(HEADER) == next(csv.reader(io.StringIO(text)))
 
@@ -67,6 +67,7 @@ def test_it_writes_each_field_of_an_annotation(client, editor, article, tagged):
             "created_at": "2025-03-04T05:06:07.890000Z",
             "context_before": article.text[start - 32 : start],
             "context_after": article.text[start + 15 : start + 15 + 32],
+            "replies": "",
         }
     ]
 

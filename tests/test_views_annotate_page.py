@@ -76,6 +76,9 @@ def test_it_hands_the_script_the_vocabulary_and_the_api_addresses(client, review
         "username": reviewer.username,
         "can_annotate": True,
         "can_see_history": False,
+        "sees_all": False,
+        "is_editor": False,
+        "is_reviewer": True,
     }
     assert data["api"] == {
         "annotations": "/api/v1/annotations/",
@@ -84,6 +87,8 @@ def test_it_hands_the_script_the_vocabulary_and_the_api_addresses(client, review
         "suggestions_accept": f"/api/v1/articles/{article.pk}/suggestions/accept/",
         "suggestions_reopen": f"/api/v1/articles/{article.pk}/suggestions/reopen/",
         "suggestion": "/api/v1/suggestions/{id}/{action}/",
+        "reply_counts": f"/api/v1/articles/{article.pk}/reply-counts/",
+        "replies": "/api/v1/replies/",
     }
     assert data["reviewers"] == []
     assert data["assignment"] is None

@@ -10,6 +10,7 @@ from claims.models import Annotation, Article
 from claims.review import views
 from claims.services.annotations import annotation_delete, annotation_update
 from claims.services.review import adjudication_finish, assignments_create, decision_make
+from claims.services.threads import reply_create, reply_delete, reply_edit
 from tests.helpers import annotate_phrase
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,33 @@ def test_it_renders_a_page_of_history_in_a_fixed_number_of_queries(
         with django_assert_num_queries(9):
             response = client.get(history_url(article), {"page": page})
         assert len(body_rows(response.text)) == (8, 8, 4)[page - 1]
+
+
+def test_it_lists_a_threads_replies_and_a_decisions_comment(client, reviewer, editor, article):
+    runner = annotate_phrase(reviewer, article, "overstated", "pain-free in 6 weeks")
+    question = reply_create(annotation=runner, author=editor, body="One runner?")
+    reply_edit(reply=question, user=editor, body="Only one runner?")
+    answer = reply_create(annotation=runner, author=reviewer, body="Yes, <b>one</b>.")
+    reply_delete(reply=answer, user=reviewer)
+    decide = {"article": article, "sentence": 1, "tag": "overstated", "editor": editor}
+    decision_make(**decide, accept=True, comment="A single case proves nothing.")
+    client.force_login(editor)
+
+    html = client.get(history_url(article)).text
+    rows = body_rows(html)
+
+    ident = str(runner.pk)
+    assert [row[1:7] for row in rows[1:5]] == [
+        ["edna", "Replied", ident, "Overstated", "2", "Reply: One runner?"],
+        ["edna", "Reply edited", ident, "Overstated", "2", "body: One runner? → Only one runner?"],
+        ["rita", "Replied", ident, "Overstated", "2", "Reply: Yes, &lt;b&gt;one&lt;/b&gt;."],
+        ["rita", "Reply deleted", ident, "Overstated", "2", "Reply: Yes, &lt;b&gt;one&lt;/b&gt;."],
+    ]
+    assert rows[-1][1:7] == [
+        "edna",
+        "Decision commented",
+        "",
+        "Overstated",
+        "2",
+        "comment: (none) → A single case proves nothing.",
+    ]

@@ -205,7 +205,8 @@ class AdjudicationView(GenericAPIView):
 
 
 class DecisionView(GenericAPIView):
-    """Accept or reject one tag for one sentence. Accepting stores a final annotation."""
+    """Accept or reject one tag for one sentence, with an optional comment. Accepting stores
+    a final annotation."""
 
     roles = {"POST": EDITORS}
     serializer_class = DecisionCreateSerializer
@@ -224,6 +225,7 @@ class DecisionView(GenericAPIView):
             tag=data["tag"],
             accept=data["accept"],
             editor=acting_user(request),
+            comment=data.get("comment"),
         )
         return Response(DecisionSerializer(decision).data)
 

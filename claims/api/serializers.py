@@ -25,6 +25,7 @@ from claims.models import (
 from claims.selectors import GROUP_BY_KEYS
 from claims.services.annotations import NOTE_MAX_CHARS
 from claims.services.articles import TITLE_MAX
+from claims.services.review import DECISION_COMMENT_MAX_CHARS
 
 # --- Request bodies -------------------------------------------------------------------------
 
@@ -552,6 +553,9 @@ class ProposalSerializer(serializers.Serializer):
     by = serializers.ListField(child=serializers.CharField(), help_text="Coders who gave it.")
     unanimous = serializers.BooleanField()
     accepted = serializers.BooleanField(allow_null=True, help_text="null while undecided.")
+    comment = serializers.CharField(
+        allow_blank=True, help_text="The editor's comment on the decision (empty when none)."
+    )
 
 
 class GridMarkSerializer(serializers.Serializer):
@@ -596,6 +600,14 @@ class DecisionCreateSerializer(InputSerializer):
     sentence = serializers.IntegerField(min_value=0, help_text="The sentence's number.")
     tag = serializers.SlugField(max_length=50)
     accept = serializers.BooleanField(help_text="true accepts the tag, false rejects it.")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=DECISION_COMMENT_MAX_CHARS,
+        help_text="The editor's reason, shown to reviewers once the adjudication is finished "
+        "and carried by the exports; empty removes it, absent leaves it as it is.",
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -608,7 +620,10 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "article", "sentence", "tag", "accepted", "decided_by", "decided_at"]
+        fields = [
+            *("id", "article", "sentence", "tag", "accepted", "decided_by", "decided_at"),
+            "comment",
+        ]
         read_only_fields = fields
 
 

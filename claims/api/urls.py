@@ -13,6 +13,7 @@ from claims.api import (
     similar,
     suggestions,
     tags,
+    threads,
 )
 
 app_name = "api"
@@ -50,6 +51,17 @@ urlpatterns = [
         "annotations/<int:annotation_id>/history/",
         review.AnnotationHistoryView.as_view(),
         name="annotation-history",
+    ),
+    path(
+        "annotations/<int:annotation_id>/replies/",
+        threads.AnnotationReplyListView.as_view(),
+        name="annotation-replies",
+    ),
+    path("replies/<int:reply_id>/", threads.ReplyDetailView.as_view(), name="reply-detail"),
+    path(
+        "articles/<int:article_id>/reply-counts/",
+        threads.ArticleReplyCountsView.as_view(),
+        name="article-reply-counts",
     ),
     path("stats/tags/", counts.TagCountsView.as_view(), name="stats-tags"),
     path("stats/agreement/", review.AgreementView.as_view(), name="stats-agreement"),

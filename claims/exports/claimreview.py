@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F, Min, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
 
-from claims.exports.rows import CHUNK_SIZE, ExportSource, Links, json_text
+from claims.exports.rows import CHUNK_SIZE, ExportSource, Links, decision_comments, json_text
 from claims.models import Annotation, Sentence
 
 CONTEXT = "https://schema.org"
@@ -62,9 +62,12 @@ def flagged_span_rows(annotations: QuerySet[Annotation]) -> Iterator[Mapping[str
     )
 
 
-def claim_review(row: Mapping[str, Any], *, links: Links, reviewer: Reviewer) -> dict[str, Any]:
-    """A verdict (the tag's name) on one span's exact text, with the reviewers' notes, where
-    it appeared and who published it. Without a source URL the article's page here stands for
+def claim_review(
+    row: Mapping[str, Any], *, links: Links, reviewer: Reviewer, editor_comment: str = ""
+) -> dict[str, Any]:
+    """A verdict (the tag's name) on one span's exact text, with the reviewers' notes and the
+    editor's comment on the decision about it ("Editor: …"), where it appeared and who
+    published it. Without a source URL the article's page here stands for
     where the claim appeared. The article's own publication date is not stored, so the claim
     has no `datePublished`."""
     page = links.article_page(row["article_id"])
@@ -89,8 +92,11 @@ def claim_review(row: Mapping[str, Any], *, links: Links, reviewer: Reviewer) ->
         },
         "itemReviewed": claim,
     }
-    if row["notes"]:
-        review["reviewBody"] = row["notes"]
+    body = [row["notes"]] if row["notes"] else []
+    if editor_comment:
+        body.append(f"Editor: {editor_comment}")
+    if body:
+        review["reviewBody"] = NOTE_SEPARATOR.join(body)
     return review
 
 
@@ -106,8 +112,19 @@ def write(*, source: ExportSource) -> Iterator[str]:
     yield f'{{"@context": "{CONTEXT}", "@graph": ['
     separator = "\n"
     for chunk in batched(flagged_span_rows(source.annotations), CHUNK_SIZE):
+        comments = decision_comments(source, {row["article_id"] for row in chunk})
         reviews = (
-            json_text(claim_review(row, links=source.links, reviewer=reviewer)) for row in chunk
+            json_text(
+                claim_review(
+                    row,
+                    links=source.links,
+                    reviewer=reviewer,
+                    editor_comment=comments.get(
+                        (row["article_id"], row["sentence_index"], row["tag_slug"]), ""
+                    ),
+                )
+            )
+            for row in chunk
         )
         yield separator + ",\n".join(reviews)
         separator = ",\n"

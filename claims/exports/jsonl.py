@@ -1,6 +1,7 @@
-"""The native format, written and read: tags, articles (text and sentences) and annotations
-(reviewers' and final ones), as JSON Lines or as one JSON document, enough to rebuild them in
-another instance. Adjudication decisions, the event history and assignments stay behind."""
+"""The native format, written and read: tags, articles (text and sentences), annotations
+(reviewers' and final ones) and the replies under them, as JSON Lines or as one JSON document,
+enough to rebuild them in another instance. Adjudication decisions, the event history and
+assignments stay behind."""
 
 import hashlib
 import json
@@ -23,7 +24,8 @@ from claims.ingest.types import BlockKind
 
 FORMAT, VERSION = "claimscope", 1
 HEADER = {"format": FORMAT, "version": VERSION}
-SECTIONS = ("tags", "articles", "annotations")  # the JSON document's lists, in file order
+# The JSON document's lists, in file order (a file from before replies has no "replies").
+SECTIONS = ("tags", "articles", "annotations", "replies")
 
 # Annotations name their article by its text's SHA-256 and their tag and author by slug and
 # username: ids mean nothing in another instance.
@@ -34,6 +36,19 @@ NATIVE_ANNOTATION_COLUMNS = {
     **{name: name for name in ("final", "start", "end", "quote", "note")},
     **{name: name for name in ("created_at", "updated_at")},
 }
+
+# A reply names its annotation by what makes an annotation the same one in another instance.
+NATIVE_REPLY_COLUMNS = {
+    "article": "annotation__article__content_sha256",
+    "start": "annotation__start",
+    "end": "annotation__end",
+    "tag": "annotation__tag__slug",
+    "annotation_author": "annotation__author__username",
+    "final": "annotation__final",
+    "author": "author__username",
+    **{name: name for name in ("body", "created_at", "edited_at")},
+}
+ANNOTATION_KEY_FIELDS = ("article", "start", "end", "tag", "author", "final")
 
 REQUIRED = object()
 # Each record type's fields: name -> (type, default when absent, or REQUIRED).
@@ -57,6 +72,11 @@ FIELDS: dict[str, dict[str, tuple[type, Any]]] = {
         "final": (bool, False),
         **{"start": (int, REQUIRED), "end": (int, REQUIRED), "quote": (str, "")},
         **{"note": (str, ""), "created_at": (str, REQUIRED), "updated_at": (str, "")},
+    },
+    "reply": {
+        # {"article", "start", "end", "tag", "author", "final"} of the annotation it answers
+        **{"annotation": (dict, REQUIRED), "author": (str, REQUIRED), "body": (str, REQUIRED)},
+        **{"created_at": (str, REQUIRED), "edited_at": (str, "")},
     },
 }
 BLOCK_KINDS = frozenset(kind.value for kind in BlockKind)
@@ -107,11 +127,42 @@ def annotation_records(source: ExportSource) -> Iterator[dict[str, Any]]:
     return map(annotation_record, rows)
 
 
-RECORDS = {"tags": tag_records, "articles": article_records, "annotations": annotation_records}
+def reply_record(row: dict[str, Any]) -> dict[str, Any]:
+    annotation = {key: row[key] for key in ("article", "start", "end", "tag", "final")}
+    annotation["author"] = row["annotation_author"]
+    return {
+        "type": "reply",
+        "annotation": {key: annotation[key] for key in ANNOTATION_KEY_FIELDS},
+        "author": row["author"],
+        "body": row["body"],
+        "created_at": iso_utc(row["created_at"]),
+        "edited_at": iso_utc(row["edited_at"]) if row["edited_at"] else "",
+    }
+
+
+def reply_records(source: ExportSource) -> Iterator[dict[str, Any]]:
+    """The readable replies under the exported annotations, by annotation, oldest first."""
+    replies = (
+        source.readable_replies()
+        .filter(annotation__in=source.annotations.order_by().values("pk"))
+        .order_by("annotation_id", "id")
+        .values_list(*NATIVE_REPLY_COLUMNS.values())
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    names = tuple(NATIVE_REPLY_COLUMNS)
+    return (reply_record(dict(zip(names, row, strict=True))) for row in replies)
+
+
+RECORDS = {
+    "tags": tag_records,
+    "articles": article_records,
+    "annotations": annotation_records,
+    "replies": reply_records,
+}
 
 
 def write_jsonl(*, source: ExportSource) -> Iterator[str]:
-    """The header line, then one line per tag, article and annotation, in that order."""
+    """The header line, then one line per tag, article, annotation and reply, in that order."""
     yield json_text(HEADER) + "\n"
     for section in SECTIONS:
         for chunk in batched(RECORDS[section](source), _chunk_size(section)):
@@ -120,7 +171,7 @@ def write_jsonl(*, source: ExportSource) -> Iterator[str]:
 
 def write_json(*, source: ExportSource) -> Iterator[str]:
     """The same records as one document, {"format", "version", "tags", "articles",
-    "annotations"}, each record on a line of its own."""
+    "annotations", "replies"}, each record on a line of its own."""
     yield json_text(HEADER)[:-1]
     for section in SECTIONS:
         yield f',\n"{section}": ['

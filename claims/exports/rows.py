@@ -1,7 +1,7 @@
 """The first step of every export: querysets read as plain rows, a chunk at a time."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from claims import selectors
 from claims.iris import tag_iri_base
-from claims.models import Annotation, Article, Sentence, Tag
+from claims.models import Annotation, Article, Decision, Reply, Sentence, Tag
 from claims.selectors import ReportFilters
 
 # Rows fetched per round trip: 100,000 annotations take 50 of them, and an export holds one
@@ -82,6 +82,9 @@ class Links:
     def article(self, pk: int) -> str:
         return f"{self.articles}{pk}/"
 
+    def reply(self, pk: int) -> str:
+        return self.absolute(reverse("api:reply-detail", args=[pk]))
+
     def tag(self, slug: str) -> str:
         return f"{self.tags}{slug}"
 
@@ -102,6 +105,16 @@ class ExportSource:
     links: Links
     label: str  # a human title for the whole download
     iri: str  # the download's own IRI (the W3C collection's id)
+    # The replies and decisions the downloader may read (None: all of them, as the command
+    # exports); only those on the covered annotations and articles are written.
+    replies: QuerySet[Reply] | None = None
+    decisions: QuerySet[Decision] | None = None
+
+    def readable_replies(self) -> QuerySet[Reply]:
+        return Reply.objects.all() if self.replies is None else self.replies
+
+    def readable_decisions(self) -> QuerySet[Decision]:
+        return Decision.objects.all() if self.decisions is None else self.decisions
 
 
 def covered_articles(
@@ -145,6 +158,40 @@ def annotation_rows(
     rows = annotations.values_list(*columns.values()).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield dict(zip(names, row, strict=True))
+
+
+REPLY_FIELDS = ("id", "annotation_id", "body", "created_at", "edited_at")
+
+
+def replies_by_annotation(
+    source: ExportSource, annotation_ids: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The readable replies on these annotations (one chunk's), oldest first, by annotation
+    id: one query per chunk."""
+    rows = (
+        source.readable_replies()
+        .filter(annotation_id__in=list(annotation_ids))
+        .order_by("annotation_id", "id")
+        .values(*REPLY_FIELDS, author_name=F("author__username"))
+    )
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["annotation_id"], []).append(row)
+    return grouped
+
+
+def decision_comments(
+    source: ExportSource, article_ids: Iterable[int]
+) -> dict[tuple[int, int, str], str]:
+    """(article id, sentence index, tag slug) -> the editor's comment, for the readable
+    decisions with a comment on these articles: one query per chunk."""
+    rows = (
+        source.readable_decisions()
+        .filter(article_id__in=list(article_ids))
+        .exclude(comment="")
+        .values_list("article_id", "sentence", "tag__slug", "comment")
+    )
+    return {(article, sentence, tag): comment for article, sentence, tag, comment in rows}
 
 
 def tag_rows() -> Iterator[dict[str, Any]]:

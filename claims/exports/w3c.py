@@ -17,6 +17,7 @@ from claims.exports.rows import (
     annotation_rows,
     iso_utc,
     json_text,
+    replies_by_annotation,
 )
 from claims.models import Annotation
 
@@ -94,6 +95,35 @@ def annotation_linked(
     )
 
 
+def reply_to_w3c(
+    reply: dict[str, Any], *, iri: str, annotation_iri: str, with_context: bool = True
+) -> dict[str, Any]:
+    """A reply (a row of rows.REPLY_FIELDS and `author_name`) as the model writes one: an
+    annotation whose motivation is "replying", whose body is the reply's text and whose
+    target is the annotation it answers."""
+    data: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
+    data.update(
+        {
+            "id": iri,
+            "type": "Annotation",
+            "motivation": "replying",
+            "creator": {"type": "Person", "nickname": reply["author_name"]},
+            "created": iso_utc(reply["created_at"]),
+            "modified": iso_utc(reply["edited_at"] or reply["created_at"]),
+            "body": [
+                {
+                    "type": "TextualBody",
+                    "purpose": "replying",
+                    "value": reply["body"],
+                    "format": "text/plain",
+                }
+            ],
+            "target": annotation_iri,
+        }
+    )
+    return data
+
+
 # Only what the items need: no article columns, so no join to the article table.
 W3C_COLUMNS = {
     name: ANNOTATION_COLUMNS[name]
@@ -153,10 +183,26 @@ def write(*, source: ExportSource) -> Iterator[str]:
     yield f'{_opened(head)}, "first": {_opened(page)}, "items": ['
     item_for, total = ItemBuilder(source.links), 0
     for chunk in batched(annotation_rows(source.annotations, columns=W3C_COLUMNS), CHUNK_SIZE):
-        items = ",\n".join(json_text(item_for(row)) for row in chunk)
-        yield f"{',' if total else ''}\n{items}"
-        total += len(chunk)
+        items = [item_for(row) for row in chunk] + _reply_items(source, chunk)
+        yield f"{',' if total else ''}\n" + ",\n".join(map(json_text, items))
+        total += len(items)
     yield f'\n]}}, "total": {total}}}\n'
+
+
+def _reply_items(source: ExportSource, chunk: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """The replies on a chunk's annotations, after them: each names its annotation's IRI."""
+    links = source.links
+    threads = replies_by_annotation(source, (row["annotation_id"] for row in chunk))
+    return [
+        reply_to_w3c(
+            reply,
+            iri=links.reply(reply["id"]),
+            annotation_iri=links.annotation(annotation_id),
+            with_context=False,
+        )
+        for annotation_id, replies in threads.items()
+        for reply in replies
+    ]
 
 
 def _opened(data: dict[str, Any]) -> str:

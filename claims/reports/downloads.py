@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
-from claims import selectors
+from claims import selectors, selectors_threads
 from claims.exports.http import export_format_get, export_response
 from claims.exports.price_csv import price_csv
 from claims.exports.rows import ExportSource, Links, covered_articles, export_label
@@ -33,6 +33,8 @@ def article_export(request: HttpRequest, article_id: int, fmt: str) -> HttpRespo
         links=Links.on_site(absolute_for_request(request)),
         label=export_label(filters, article_title=article.title),
         iri=absolute_for_request(request)(request.get_full_path()),
+        replies=selectors_threads.replies_visible_to(request.user),
+        decisions=selectors_threads.decisions_visible_to(request.user),
     )
     filename = f"article-{article.pk}-{_layer_name(filters)}"
     return export_response(export_format=export_format, source=source, filename=filename)
@@ -55,6 +57,8 @@ def corpus_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         links=Links.on_site(absolute_for_request(request)),
         label=export_label(filters),
         iri=absolute_for_request(request)(request.get_full_path()),
+        replies=selectors_threads.replies_visible_to(request.user),
+        decisions=selectors_threads.decisions_visible_to(request.user),
     )
     return export_response(
         export_format=export_format, source=source, filename=f"claimscope-{_layer_name(filters)}"

@@ -10,6 +10,8 @@ from claims.models import Article, Event, Sentence, Tag
 
 # The events that carry (or change) an annotation's fields.
 ANNOTATION_KINDS = (Event.Kind.CREATED, Event.Kind.CHANGED, Event.Kind.DELETED)
+# The events of an annotation's thread: they name the annotation, and carry the reply's text.
+REPLY_KINDS = (Event.Kind.REPLIED, Event.Kind.REPLY_EDITED, Event.Kind.REPLY_DELETED)
 EMPTY = "(none)"
 
 
@@ -28,6 +30,7 @@ class HistoryRow:
     quote: str = ""  # the annotated text, for annotations made and deleted
     note: str = ""  # the note they had then
     reviewer: str = ""  # whose assignment, for assignment events
+    reply: str = ""  # a reply's text, for replies written and deleted
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -52,7 +55,8 @@ def history_rows(*, article: Article, events: Sequence[Event]) -> list[HistoryRo
 
 def _states_before(*, article: Article, events: Sequence[Event]) -> dict[int, dict[str, Any]]:
     """The fields of each annotation on the page as they were before the page's first event."""
-    ids = {e.annotation_id for e in events if e.kind in ANNOTATION_KINDS and e.annotation_id}
+    kinds = (*ANNOTATION_KINDS, *REPLY_KINDS)
+    ids = {e.annotation_id for e in events if e.kind in kinds and e.annotation_id}
     if not ids:
         return {}
     earlier = Event.objects.filter(
@@ -76,7 +80,7 @@ def _replay(states: dict[int, dict[str, Any]], annotation_id: int, kind: str, da
 
 
 def _has_spans(events: Sequence[Event]) -> bool:
-    return any(e.kind in ANNOTATION_KINDS for e in events)
+    return any(e.kind in (*ANNOTATION_KINDS, *REPLY_KINDS) for e in events)
 
 
 def _sentence_starts(article: Article) -> list[int]:
@@ -96,10 +100,24 @@ def _row(
         _replay(states, event.annotation_id, event.kind, data)
         now = states[event.annotation_id]
         return _annotation_row(event, now=now, starts=starts, names=names)
-    if event.kind in (Event.Kind.ACCEPTED, Event.Kind.REJECTED):
+    if event.kind in REPLY_KINDS and event.annotation_id:
+        now = states.get(event.annotation_id, {})
+        return HistoryRow(
+            event=event,
+            tag=_name(now.get("tag"), names),
+            sentences=_sentences_of(now, starts),
+            reply=data.get("body", ""),
+            changes=_changes(data, names),
+        )
+    if event.kind in (Event.Kind.ACCEPTED, Event.Kind.REJECTED, Event.Kind.COMMENTED):
         sentence = data.get("sentence")
         span = (sentence, sentence) if sentence is not None else None
-        return HistoryRow(event=event, tag=_name(data.get("tag"), names), sentences=span)
+        return HistoryRow(
+            event=event,
+            tag=_name(data.get("tag"), names),
+            sentences=span,
+            changes=_changes(data, names),
+        )
     return HistoryRow(event=event, reviewer=data.get("reviewer", ""))
 
 

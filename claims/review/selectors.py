@@ -139,6 +139,7 @@ class Proposal:
     by: tuple[str, ...]  # the coders who gave it
     unanimous: bool  # every coder gave it, and there are two or more
     accepted: bool | None  # the editor's decision, None while undecided
+    comment: str = ""  # the editor's comment on that decision
 
 
 @dataclass(frozen=True)
@@ -219,10 +220,10 @@ def adjudication_grid(*, article: Article) -> Grid:
     coders = article_coders(article=article)
     marks = _sentence_marks(article)
     votes = _votes(marks)
-    decisions = {
-        (index, slug): accepted
-        for index, slug, accepted in Decision.objects.filter(article=article).values_list(
-            "sentence", "tag__slug", "accepted"
+    decisions: dict[tuple[int, str], tuple[bool | None, str]] = {
+        (index, slug): (accepted, comment)
+        for index, slug, accepted, comment in Decision.objects.filter(article=article).values_list(
+            "sentence", "tag__slug", "accepted", "comment"
         )
     }
     indexes = set(marks) | {index for index, _ in decisions}
@@ -285,7 +286,7 @@ def _grid_row(
     coders: list[str],
     votes: dict[tuple[int, str], set[str]],
     marks: list[_Mark],
-    decisions: dict[tuple[int, str], bool],
+    decisions: dict[tuple[int, str], tuple[bool | None, str]],
     tags: dict[str, Tag],
 ) -> GridRow:
     slugs = {slug for index, slug in (*votes, *decisions) if index == sentence.index}
@@ -293,6 +294,7 @@ def _grid_row(
     proposals = []
     for slug in ordered:
         by = tuple(c for c in coders if c in votes.get((sentence.index, slug), ()))
+        accepted, comment = decisions.get((sentence.index, slug), (None, ""))
         proposals.append(
             Proposal(
                 tag=slug,
@@ -301,7 +303,8 @@ def _grid_row(
                 by=by,
                 # One reviewer's tags are not "unanimous": there is nobody to agree with.
                 unanimous=len(coders) >= 2 and len(by) == len(coders),
-                accepted=decisions.get((sentence.index, slug)),
+                accepted=accepted,
+                comment=comment,
             )
         )
     placed = [(mark, _reviewer_mark(mark, sentence, tags[mark.tag])) for mark in marks]

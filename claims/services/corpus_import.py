@@ -1,5 +1,6 @@
 """Importing a corpus file written by export_corpus (the native JSONL or JSON format): tags,
-articles with their sentences, reviewers and annotations, all of it or nothing."""
+articles with their sentences, reviewers, annotations and their replies, all of it or
+nothing."""
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,7 @@ from claims.exports.jsonl import (
 )
 from claims.exports.rows import CHUNK_SIZE
 from claims.ingest.fingerprints import fingerprints
-from claims.models import REVIEWER, Annotation, Article, Sentence, Tag
+from claims.models import REPLY_MAX_CHARS, REVIEWER, Annotation, Article, Reply, Sentence, Tag
 from claims.services.annotations import CONTEXT_CHARS, NOTE_MAX_CHARS
 from claims.services.articles import article_fingerprints_store
 from claims.services.errors import Rejected
@@ -70,7 +71,12 @@ class CorpusImport:
         if first is None:
             raise CorpusFileError("The file is empty.")
         checked_header(first[1], where=first[0])
-        steps = {"tag": self.tag, "article": self.article, "annotation": self.annotation}
+        steps = {
+            "tag": self.tag,
+            "article": self.article,
+            "annotation": self.annotation,
+            "reply": self.reply,
+        }
         try:
             for where, record in records:
                 kind, fields = checked_fields(record, where=where)
@@ -213,6 +219,54 @@ class CorpusImport:
             rows_insert(model=Annotation, columns=ANNOTATION_COLUMNS, rows=self.pending)
             self.counts["annotations created"] += len(self.pending)
             self.pending = []
+
+    # --- Replies ---
+
+    def reply(self, fields: dict[str, Any], *, where: str) -> None:
+        """A reply, under the annotation it names (in the file or here already); one that is
+        here already (same annotation, author, time and text) is left as it is."""
+        self.flush()  # the replies' annotations come before them in the file
+        annotation_id = self.replied_annotation(fields["annotation"], where=where)
+        body = fields["body"].strip()
+        if not body or len(body) > REPLY_MAX_CHARS:
+            raise CorpusFileError(
+                f"{where}: the reply's text is empty or longer than {REPLY_MAX_CHARS:,} characters."
+            )
+        author_id = self.user_id(fields["author"], where=where)
+        created = moment(fields["created_at"], where=where)
+        edited = moment(fields["edited_at"], where=where) if fields["edited_at"] else None
+        same = Reply.objects.filter(
+            annotation_id=annotation_id, author_id=author_id, created_at=created, body=body
+        )
+        if same.exists():
+            self.counts["replies present"] += 1
+            return
+        reply = Reply.objects.create(annotation_id=annotation_id, author_id=author_id, body=body)
+        # The model stamps created_at on insert; an import keeps the original.
+        Reply.objects.filter(pk=reply.pk).update(created_at=created, edited_at=edited)
+        self.counts["replies created"] += 1
+
+    def replied_annotation(self, key: Any, *, where: str) -> int:
+        try:
+            article, start, end = key["article"], key["start"], key["end"]
+            tag, author, final = key["tag"], key["author"], key["final"]
+        except (KeyError, TypeError):
+            raise CorpusFileError(
+                f"{where}: the reply's “annotation” must name its article, start, end, tag, "
+                "author and final."
+            ) from None
+        article_pk, _ = self.article_for(article, where=where)
+        rows = Annotation.objects.filter(
+            article_id=article_pk, start=start, end=end, tag_id=self.tag_id(tag, where=where)
+        ).filter(final=bool(final))
+        if not final:
+            rows = rows.filter(author_id=self.user_id(author, where=where))
+        pk = rows.values_list("pk", flat=True).first()
+        if pk is None:
+            raise CorpusFileError(
+                f"{where}: the reply's annotation is neither earlier in the file nor here."
+            )
+        return pk
 
 
 def _annotation_key(

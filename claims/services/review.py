@@ -110,16 +110,55 @@ def assignment_mark(*, assignment: Assignment, done: bool, user: User) -> Assign
 # --- Adjudication ---------------------------------------------------------------------------
 
 
+DECISION_COMMENT_MAX_CHARS = 5_000
+
+
 def decision_make(
-    *, article: Article, sentence: int, tag: str, accept: bool, editor: User
+    *,
+    article: Article,
+    sentence: int,
+    tag: str,
+    accept: bool,
+    editor: User,
+    comment: str | None = None,
 ) -> Decision:
     """Accept or reject one tag for one sentence. Accepting stores the final annotation (the
     whole sentence, with the reviewers' notes on it); rejecting removes it. Deciding the same
-    way twice changes nothing and records nothing."""
+    way twice changes nothing and records nothing. A `comment` (the editor's reason, "" to
+    remove it) is stored with the decision and recorded when it changes."""
+    checked = None if comment is None else decision_comment_checked(comment)
     with transaction.atomic():
         _article_locked(article)
         span, chosen = _sentence_checked(article, sentence), _tag_checked(tag)
-        return _decide(article=article, span=span, tag=chosen, accept=accept, editor=editor)
+        decision = _decide(article=article, span=span, tag=chosen, accept=accept, editor=editor)
+        if checked is not None and checked != decision.comment:
+            _comment_store(decision, comment=checked, span=span, editor=editor)
+        return decision
+
+
+def decision_comment_checked(comment: str) -> str:
+    trimmed = comment.strip()
+    if len(trimmed) > DECISION_COMMENT_MAX_CHARS:
+        raise Rejected(
+            "comment",
+            f"The comment is {len(trimmed):,} characters long; at most "
+            f"{DECISION_COMMENT_MAX_CHARS:,} fit.",
+            code="max_length",
+        )
+    return trimmed
+
+
+def _comment_store(decision: Decision, *, comment: str, span: Sentence, editor: User) -> None:
+    """Store the comment without touching `decided_at`: the verdict did not change."""
+    before = decision.comment
+    Decision.objects.filter(pk=decision.pk).update(comment=comment)
+    decision.comment = comment
+    data = {"sentence": span.index, "tag": decision.tag.slug, "start": span.start}
+    data |= {"end": span.end, "before": {"comment": before}, "after": {"comment": comment}}
+    event = Event(
+        article_id=decision.article_id, actor=editor, kind=Event.Kind.COMMENTED, data=data
+    )
+    events_record([event])
 
 
 def decisions_accept_unanimous(*, article: Article, editor: User) -> list[Decision]:

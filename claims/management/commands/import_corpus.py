@@ -52,9 +52,14 @@ def _opened(name: str) -> Iterator[TextIO]:
 
 
 def _summary(counts: Counter) -> str:
+    replies = ""
+    if counts["replies created"] or counts["replies present"]:
+        replies = (
+            f", {counts['replies created']} replies ({counts['replies present']} already here)"
+        )
     return (
         f"Imported {counts['tags created']} new and {counts['tags updated']} updated tags, "
         f"{counts['articles created']} articles ({counts['articles present']} already here), "
         f"{counts['annotations created']} annotations ({counts['annotations present']} already "
-        f"here) and {counts['users created']} new reviewers."
+        f"here){replies} and {counts['users created']} new reviewers."
     )

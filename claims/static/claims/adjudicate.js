@@ -69,6 +69,8 @@ function showState(li, state) {
   li.querySelector(".proposal-state").textContent = STATE_LABELS[state];
   li.querySelector("button.accept").setAttribute("aria-pressed", String(state === "accepted"));
   li.querySelector("button.reject").setAttribute("aria-pressed", String(state === "rejected"));
+  // A comment belongs to a decision: there is none to comment while the tag is pending.
+  li.querySelector(".decision-comment").hidden = state === "pending";
 }
 
 // ---------------------------------------------------------------- counts and messages
@@ -144,6 +146,26 @@ async function decide(li, accept) {
   } finally {
     deciding.delete(li);
     li.removeAttribute("aria-busy");
+  }
+}
+
+async function saveComment(li, form) {
+  const area = form.querySelector("textarea");
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const decision = await api.post(data.api.decisions, {
+      sentence: Number(li.dataset.sentence),
+      tag: li.dataset.tag,
+      accept: li.dataset.state === "accepted",
+      comment: area.value,
+    });
+    area.value = decision.comment;
+    say(decision.comment ? `Comment saved on ${describe(li)}.` : `Comment removed from ${describe(li)}.`);
+  } catch (error) {
+    say(`Could not save the comment on ${describe(li)}: ${reason(error)}`, "error");
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -237,6 +259,12 @@ function start() {
   grid.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-accept]");
     if (button) decide(button.closest(".proposal"), button.dataset.accept === "true");
+  });
+  grid.addEventListener("submit", (event) => {
+    const form = event.target.closest(".decision-comment-form");
+    if (!form) return;
+    event.preventDefault();
+    saveComment(form.closest(".proposal"), form);
   });
   grid.addEventListener("focusin", (event) => {
     const li = event.target.closest(".proposal");

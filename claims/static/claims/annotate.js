@@ -26,6 +26,7 @@ import {
 } from "./state.js";
 import { say } from "./status.js";
 import { drawSuggestions, fetchSuggestions, setUpSuggestions } from "./suggestions.js";
+import { loadReplyCounts } from "./threads.js";
 
 // ---------------------------------------------------------------- loading and views
 
@@ -48,6 +49,7 @@ async function loadAnnotations() {
     return;
   }
   showAll(rows);
+  loadReplyCounts();
   say(rows.length ? `${rows.length} annotations.` : "No annotations yet.");
   document.body.dataset.ready = "true";
   performance.mark("annotations-drawn");

@@ -44,7 +44,7 @@ function historyList(events) {
 }
 
 function eventDetails({ kind, data: about = {} }) {
-  if (kind === "changed") {
+  if (kind === "changed" || kind === "reply_edited" || kind === "commented") {
     const before = about.before || {};
     const after = about.after || {};
     return Object.keys(before).map((field) => changeLine(field, before[field], after[field]));
@@ -54,6 +54,7 @@ function eventDetails({ kind, data: about = {} }) {
     if (about.note) lines.push(`note: ${quoted(about.note)}`);
     return lines;
   }
+  if (kind === "replied" || kind === "reply_deleted") return [`reply: ${quoted(about.body || "")}`];
   if (kind === "accepted" || kind === "rejected") {
     return [`${tagName(about.tag)} on sentence ${about.sentence + 1}`];
   }
@@ -62,7 +63,9 @@ function eventDetails({ kind, data: about = {} }) {
 
 function changeLine(field, before, after) {
   if (field === "tag") return `tag: ${tagName(before)} → ${tagName(after)}`;
-  if (field === "note") return `note changed: ${quoted(before)} → ${quoted(after)}`;
+  if (field === "note" || field === "body" || field === "comment") {
+    return `${field === "body" ? "reply" : field} changed: ${quoted(before)} → ${quoted(after)}`;
+  }
   return `${field}: ${before} → ${after}`;
 }
 

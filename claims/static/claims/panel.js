@@ -5,6 +5,7 @@ import { annotationChange, annotationsDelete, retryOperation } from "./saving.js
 import { focusSentence, reveal } from "./sentences.js";
 import { annotations, data, highlights, isMine, itemEls, listEl, tags, ui } from "./state.js";
 import { say } from "./status.js";
+import { mayReadThread, showThreadButton, threadButton } from "./threads.js";
 
 export function newItem(ann) {
   const li = document.createElement("li");
@@ -63,7 +64,9 @@ export function fillItem(li, ann) {
   // reviewer types).
   const editing = li.querySelector(".note-form");
   const history = li.querySelector(".history");
+  const thread = li.querySelector(".thread");
   const typing = Boolean(editing?.contains(document.activeElement));
+  const inThread = thread?.contains(document.activeElement) ? document.activeElement : null;
   const own = isMine(ann);
   li.hidden = Boolean(ui.panelFilter) && ann.tag !== ui.panelFilter;
   li.classList.toggle("failed", ann.state === "failed");
@@ -78,8 +81,11 @@ export function fillItem(li, ann) {
   if (actions.childElementCount) parts.push(actions);
   if (ann.state !== "saved") parts.push(stateLine(ann));
   if (history) parts.push(history);
+  if (thread) parts.push(thread);
   li.replaceChildren(...parts);
   showHistoryButton(li);
+  showThreadButton(li);
+  inThread?.focus();
   if (editing) {
     li.querySelector(".note")?.replaceWith(editing);
     if (typing) editing.querySelector("textarea").focus();
@@ -100,6 +106,7 @@ function itemActions(ann, own) {
     button.addEventListener("click", () => toggleHistory(ann));
     actions.append(button);
   }
+  if (mayReadThread(ann)) actions.append(threadButton(ann));
   return actions;
 }
 
