@@ -61,9 +61,9 @@ class W3CAnnotationParser(JSONParser):
     media_type = "application/ld+json"
 
 
-# The W3C form's media type as the schema names it: without the profile parameter, which a
-# consumer's tools would not match against the response's `application/ld+json` (the response
-# carries the profile too).
+# The W3C form's media type as the schema names it: without the profile parameter. Tools look
+# a response's schema up by its bare media type, and with the profile in the schema's key
+# they would take `application/json`'s instead (`+json` matches it).
 W3C_SCHEMA_MEDIA_TYPE = W3CAnnotationParser.media_type
 
 
