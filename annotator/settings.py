@@ -297,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "claims.models.Article.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.w3c_components",
+    ],
 }
 
 # The organisation that publishes the reviews (ClaimReview `author`): its name and home page

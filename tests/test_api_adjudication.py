@@ -334,18 +334,39 @@ def test_deciding_the_same_way_twice_records_nothing_new(api_for, editor, shared
 
 
 @pytest.mark.parametrize(
-    ("body", "field", "message"),
+    ("body", "field", "code", "message"),
     [
         (
             {"sentence": 4, "tag": "overstated", "accept": True},
             "sentence",
+            "out_of_range",
             "Article {pk} has no sentence 4: its 4 sentences are numbered 0 to 3.",
         ),
         (
             {"sentence": 1, "tag": "miracle-cure", "accept": True},
             "tag",
+            "does_not_exist",
             "There is no tag “miracle-cure”.",
         ),
+    ],
+    ids=["sentence-out-of-range", "unknown-tag"],
+)
+def test_it_refuses_a_decision_on_what_is_not_there_and_stores_nothing(
+    api_for, editor, shared, body, field, code, message
+):
+    before = stored_state()
+
+    response = api_for(editor).post(grid_url(shared.pk, "decisions"), body, format="json")
+
+    assert response.status_code == 422
+    expected = {"detail": message.format(pk=shared.pk), "code": code, "field": field}
+    assert response.json() == expected
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
         (
             {"sentence": -1, "tag": "overstated", "accept": True},
             "sentence",
@@ -359,9 +380,9 @@ def test_deciding_the_same_way_twice_records_nothing_new(api_for, editor, shared
             "Must be a valid boolean.",
         ),
     ],
-    ids=["sentence-out-of-range", "unknown-tag", "negative", "no-accept", "no-sentence", "maybe"],
+    ids=["negative", "no-accept", "no-sentence", "maybe"],
 )
-def test_it_refuses_a_bad_decision_and_stores_nothing(
+def test_it_refuses_a_malformed_decision_and_stores_nothing(
     api_for, editor, shared, body, field, message
 ):
     before = stored_state()

@@ -214,9 +214,16 @@ def test_it_quotes_exactly_the_characters_between_the_offsets(rita, tokyo_text, 
 
 
 def assert_refused(response, errors: dict) -> None:
-    """A 400 that names the problem, with nothing stored."""
+    """A 400 for a malformed request, naming the problem, with nothing stored."""
     assert response.status_code == 400, response.content
     assert response.json() == errors
+    assert not Annotation.objects.exists()
+
+
+def assert_unprocessable(response, field: str, message: str, code: str = "invalid") -> None:
+    """A 422 for a well-formed request that a rule refuses, with nothing stored."""
+    assert response.status_code == 422, response.content
+    assert response.json() == {"detail": message, "code": code, "field": field}
     assert not Annotation.objects.exists()
 
 
@@ -227,16 +234,14 @@ def offsets(article: Article, start, end, **extra) -> dict:
 def test_it_rejects_offsets_past_the_text(rita, article):
     length = len(article.text)
     response = rita.post(ANNOTATIONS, offsets(article, length - 10, length + 1))
-    assert_refused(
-        response,
-        {"end": [f"end ({length + 1}) is past the end of the article text ({length})."]},
-    )
+    message = f"end ({length + 1}) is past the end of the article text ({length})."
+    assert_unprocessable(response, "end", message, "out_of_range")
 
 
 @pytest.mark.parametrize("start, end", [(40, 40), (41, 40)])
 def test_it_rejects_a_start_that_is_not_before_the_end(rita, article, start, end):
     response = rita.post(ANNOTATIONS, offsets(article, start, end))
-    assert_refused(response, {"start": [f"start ({start}) must be less than end ({end})."]})
+    assert_unprocessable(response, "start", f"start ({start}) must be less than end ({end}).")
 
 
 def test_it_rejects_a_negative_start(rita, article):
@@ -248,39 +253,40 @@ def test_it_rejects_a_span_of_only_whitespace(rita, article):
     heading_end = article.sentences.get(index=0).end
     response = rita.post(ANNOTATIONS, offsets(article, heading_end, heading_end + 2))
     message = f"The span {heading_end}–{heading_end + 2} holds only whitespace."
-    assert_refused(response, {"start": [message]})
+    assert_unprocessable(response, "start", message)
 
 
 def test_it_rejects_an_unknown_tag_and_lists_the_known_ones(rita, article):
     Tag.objects.filter(slug="cited-case-report").update(archived=True)
     response = rita.post(ANNOTATIONS, offsets(article, 57, 80, tag="miracle-cure"))
     message = "There is no tag “miracle-cure”. Tags in use: unsupported, overstated, price-claim."
-    assert_refused(response, {"tag": [message]})
+    assert_unprocessable(response, "tag", message, "does_not_exist")
 
 
 def test_it_rejects_an_archived_tag(rita, article):
     Tag.objects.filter(slug="cited-case-report").update(archived=True)
     response = rita.post(ANNOTATIONS, offsets(article, 57, 80, tag="cited-case-report"))
     message = "The tag “cited-case-report” is archived and takes no new annotations."
-    assert_refused(response, {"tag": [message]})
+    assert_unprocessable(response, "tag", message, "archived")
 
 
 def test_it_rejects_an_unknown_article(rita, article):
     missing = article.pk + 1000
     response = rita.post(ANNOTATIONS, {**offsets(article, 57, 80), "article": missing})
-    assert_refused(response, {"article": [f"There is no article {missing}."]})
+    message = f"There is no article {missing}."
+    assert_unprocessable(response, "article", message, "does_not_exist")
 
 
 def test_it_rejects_a_sentence_number_past_the_last(rita, article):
     body = {"article": article.pk, "tag": "unsupported", "sentences": [4, 6]}
     message = f"Article {article.pk} has no sentence 6: its 6 sentences are numbered 0 to 5."
-    assert_refused(rita.post(ANNOTATIONS, body), {"sentences": [message]})
+    assert_unprocessable(rita.post(ANNOTATIONS, body), "sentences", message, "out_of_range")
 
 
 def test_it_rejects_sentences_given_last_first(rita, article):
     body = {"article": article.pk, "tag": "unsupported", "sentences": [3, 1]}
     message = "The first sentence (3) comes after the last (1)."
-    assert_refused(rita.post(ANNOTATIONS, body), {"sentences": [message]})
+    assert_unprocessable(rita.post(ANNOTATIONS, body), "sentences", message)
 
 
 @pytest.mark.parametrize(
@@ -409,9 +415,9 @@ def test_it_refuses_a_tag_already_on_that_span(rita, reviewer, article, claim):
 def test_it_refuses_to_move_an_annotation_to_an_archived_tag(rita, claim):
     Tag.objects.filter(slug="cited-case-report").update(archived=True)
     response = rita.patch(detail(claim.pk), {"tag": "cited-case-report"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     message = "The tag “cited-case-report” is archived and takes no new annotations."
-    assert response.json() == {"tag": [message]}
+    assert response.json() == {"detail": message, "code": "archived", "field": "tag"}
     assert_unchanged(claim)
 
 
@@ -543,12 +549,13 @@ def test_it_stores_nothing_when_one_item_of_a_batch_is_bad(rita, make_long_artic
 
     response = rita.post(BULK, {"annotations": items})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["detail"] == "1 of 3000 item(s) refused"
     errors = response.json()["annotations"]
     assert len(errors) == 3000
     assert errors[:2999] == [{}] * 2999
     message = f"end ({length + 5}) is past the end of the article text ({length})."
-    assert errors[2999] == {"end": [message]}
+    assert errors[2999] == {"detail": message, "code": "out_of_range", "field": "end"}
     assert not Annotation.objects.exists()
     article.refresh_from_db()
     assert article.status == Article.Status.NEW
@@ -574,8 +581,14 @@ def test_it_points_at_the_bulk_items_of_the_wrong_shape(rita, article):
 def test_it_refuses_a_batch_that_repeats_an_annotation(rita, article):
     items = [offsets(article, 57, 80), offsets(article, 118, 182), offsets(article, 57, 80)]
     response = rita.post(BULK, {"annotations": items})
-    message = "You have already given this span this tag earlier in this request."
-    assert_refused(response, {"annotations": [{}, {}, {"non_field_errors": [message]}]})
+    assert response.status_code == 409, response.content
+    duplicate = {
+        "detail": "You have already given this span this tag earlier in this request.",
+        "code": "duplicate",
+        "annotation": None,
+    }
+    assert response.json()["annotations"] == [{}, {}, duplicate]
+    assert not Annotation.objects.exists()
 
 
 def test_it_refuses_a_batch_that_repeats_a_stored_annotation(rita, claim, article):
@@ -584,9 +597,10 @@ def test_it_refuses_a_batch_that_repeats_a_stored_annotation(rita, claim, articl
         {"article": article.pk, "tag": "unsupported", "sentences": [1, 1]},
     ]
     response = rita.post(BULK, {"annotations": items})
-    assert response.status_code == 400
+    assert response.status_code == 409
     message = f"You have already given this span this tag (annotation {claim.pk})."
-    assert response.json() == {"annotations": [{}, {"non_field_errors": [message]}]}
+    duplicate = {"detail": message, "code": "duplicate", "annotation": claim.pk}
+    assert response.json()["annotations"] == [{}, duplicate]
     assert list(Annotation.objects.values_list("pk", flat=True)) == [claim.pk]
 
 
@@ -678,9 +692,10 @@ def test_it_filters_the_list_by_article(edna, spread, article):
 
 def test_it_rejects_an_unknown_tag_filter(edna, spread):
     response = edna.get(f"{ANNOTATIONS}?tag=miracle")
-    assert response.status_code == 400
-    message = "Select a valid choice. miracle is not one of the available choices."
-    assert response.json() == {"tag": [message]}
+    assert response.status_code == 422
+    known = ", ".join(Tag.objects.filter(archived=False).values_list("slug", flat=True))
+    message = f"There is no tag “miracle”. Tags in use: {known}."
+    assert response.json() == {"detail": message, "code": "does_not_exist", "field": "tag"}
 
 
 @pytest.mark.parametrize(

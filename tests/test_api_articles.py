@@ -196,7 +196,7 @@ def test_editors_may_upload_articles_too(api_for, editor):
         ({"text": ""}, "text", "The text is empty."),
         ({"text": " \n\t\u00a0 \n"}, "text", "The text is empty."),
         ({"title": "Nothing attached"}, "non_field_errors", "Send a `file` or a `text`; neither"),
-        ({"text": PASTED, "url": "not a web address"}, "url", "valid URL"),
+        ({"text": PASTED, "url": "not a web address"}, "url", "Give an http:// or https://"),
     ],
     ids=["empty-text", "whitespace-only-text", "neither-file-nor-text", "invalid-url"],
 )
@@ -217,8 +217,9 @@ def test_it_rejects_a_file_and_a_text_together(api_for, reviewer):
 def test_it_rejects_an_image_and_says_what_it_is(api_for, reviewer):
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     response = upload(api_for(reviewer), "before-after.png", png)
-    assert response.status_code == 400
-    [message] = response.json()["file"]
+    assert response.status_code == 422
+    assert response.json()["field"] == "file"
+    message = response.json()["detail"]
     assert "PNG image" in message
     assert "Upload an HTML page, PDF, DOCX, Markdown or plain text." in message
     assert nothing_stored()
@@ -226,8 +227,8 @@ def test_it_rejects_an_image_and_says_what_it_is(api_for, reviewer):
 
 def test_it_rejects_an_empty_file(api_for, reviewer):
     response = upload(api_for(reviewer), "empty.txt", b"")
-    assert response.status_code == 400
-    assert response.json()["file"] == ["The file is empty."]
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The file is empty.", "code": "empty", "field": "file"}
     assert nothing_stored()
 
 
@@ -444,7 +445,7 @@ def test_editors_change_an_articles_metadata(api_for, editor, make_article):
         ({"title": ""}, "title", "This field may not be blank."),
         ({"title": "   "}, "title", "This field may not be blank."),
         ({"status": "approved"}, "status", '"approved" is not a valid choice.'),
-        ({"url": "regenwell dot com"}, "url", "Enter a valid URL."),
+        ({"url": "regenwell dot com"}, "url", "Give an http:// or https:// address."),
     ],
     ids=["blank-title", "whitespace-title", "unknown-status", "invalid-url"],
 )

@@ -168,7 +168,8 @@ def test_atomic_stores_nothing_when_one_article_is_refused(api_for, reviewer):
         [text_item(2), text_item(1), {"text": ""}, text_item(3), text_item(3)],
         atomic=True,
     )
-    assert response.status_code == 409
+    # 422, not 409: one refusal (the empty text) is no clash with a stored article.
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "atomic_refused"
     assert body["detail"] == "3 of 5 article(s) were refused, so none was stored."
@@ -182,6 +183,18 @@ def test_atomic_stores_nothing_when_one_article_is_refused(api_for, reviewer):
     assert body["results"][1]["id"] == stored
     assert body["results"][4]["item"] == 3 and "id" not in body["results"][4]
     assert (Article.objects.count(), Sentence.objects.count(), Original.objects.count()) == before
+
+
+def test_atomic_answers_409_when_every_refused_article_is_a_duplicate(api_for, reviewer):
+    client = api_for(reviewer)
+    stored = post(client, [text_item(1)]).json()["results"][0]["id"]
+    response = post(client, [text_item(2), text_item(1), text_item(2)], atomic=True)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "atomic_refused"
+    assert [r["status"] for r in body["results"]] == ["valid", "duplicate", "duplicate"]
+    assert body["results"][1]["id"] == stored
+    assert Article.objects.count() == 1
 
 
 def test_atomic_stores_everything_when_nothing_is_refused(api_for, reviewer):
@@ -227,7 +240,7 @@ def test_it_names_each_malformed_article_and_stores_none(api_for, reviewer):
     assert "neither came" in errors[3]["non_field_errors"][0]
     assert "not both" in errors[4]["non_field_errors"][0]
     assert "Expected a dictionary" in errors[5]["non_field_errors"][0]
-    assert errors[6] == {"url": ["Enter a valid URL."]}
+    assert errors[6] == {"url": ["Give an http:// or https:// address."]}
     assert Article.objects.count() == 0
 
 
@@ -331,7 +344,7 @@ def test_the_schema_documents_the_endpoint(client):
     operation = schema["paths"]["/api/v1/articles/bulk/"]["post"]
     assert operation["operationId"] == "articles_bulk_create"
     assert list(operation["requestBody"]["content"]) == ["application/json"]
-    for status in ("200", "400", "401", "403", "409", "413", "429"):
+    for status in ("200", "400", "401", "403", "409", "413", "422", "429"):
         assert status in operation["responses"], status
     components = schema["components"]["schemas"]
     outcome = components["ArticleBulkOutcome"]["properties"]

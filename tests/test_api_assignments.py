@@ -125,6 +125,22 @@ def test_it_adds_only_the_pairs_not_yet_assigned(
             "reviewers",
             "No reviewer is called edna, nobody, reed.",
         ),
+    ],
+    ids=["unknown-articles", "unknown-or-not-reviewers"],
+)
+def test_it_refuses_an_assignment_naming_the_rows_that_do_not_exist_and_saves_nothing(
+    api_for, editor, reviewer, reader, articles, body, field, message
+):
+    response = api_for(editor).post(ASSIGNMENTS, _with_ids(body, articles), format="json")
+
+    assert response.status_code == 422
+    assert response.json() == {"detail": message, "code": "does_not_exist", "field": field}
+    assert stored_state() == {"assignments": [], "events": []}
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
         ({"articles": [], "reviewers": ["rita"]}, "articles", "This list may not be empty."),
         ({"articles": ["{first}"], "reviewers": []}, "reviewers", "This list may not be empty."),
         ({"reviewers": ["rita"]}, "articles", "This field is required."),
@@ -134,29 +150,24 @@ def test_it_adds_only_the_pairs_not_yet_assigned(
             {"0": ["A valid integer is required."]},
         ),
     ],
-    ids=[
-        "unknown-articles",
-        "unknown-or-not-reviewers",
-        "no-articles",
-        "no-reviewers",
-        "missing",
-        "not-an-id",
-    ],
+    ids=["no-articles", "no-reviewers", "missing", "not-an-id"],
 )
-def test_it_refuses_a_bad_assignment_naming_the_culprits_and_saves_nothing(
+def test_it_refuses_a_malformed_assignment_naming_the_culprits_and_saves_nothing(
     api_for, editor, reviewer, reader, articles, body, field, message
 ):
-    body = {
-        key: [articles[0].pk if value == "{first}" else value for value in values]
-        for key, values in body.items()
-    }
-
-    response = api_for(editor).post(ASSIGNMENTS, body, format="json")
+    response = api_for(editor).post(ASSIGNMENTS, _with_ids(body, articles), format="json")
 
     assert response.status_code == 400
     expected = message if isinstance(message, dict) else [message]
     assert response.json()[field] == expected
     assert stored_state() == {"assignments": [], "events": []}
+
+
+def _with_ids(body: dict, articles) -> dict:
+    return {
+        key: [articles[0].pk if value == "{first}" else value for value in values]
+        for key, values in body.items()
+    }
 
 
 def test_it_refuses_malformed_json(api_for, editor):

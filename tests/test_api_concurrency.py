@@ -69,11 +69,12 @@ def test_it_names_the_clashing_items_when_two_bulk_requests_overlap(
             lambda: clients[1].post("/api/v1/annotations/bulk/", {"annotations": second}),
         ]
     )
-    assert sorted(r.status_code for r in responses) == [201, 400]
-    loser = next(r for r in responses if r.status_code == 400)
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    loser = next(r for r in responses if r.status_code == 409)
     errors = loser.json()["annotations"]
     assert errors[0] == {}
-    assert "already given this span this tag" in errors[1]["non_field_errors"][0]
+    assert errors[1]["code"] == "duplicate"
+    assert "already given this span this tag" in errors[1]["detail"]
     # All or nothing: only the winner's two annotations are stored.
     assert Annotation.objects.count() == 2
 

@@ -105,7 +105,55 @@ def test_the_schema_gives_every_operation_its_refusals_and_one_body_kind(api_for
             body = operation.get("requestBody")
             if body is None:
                 continue
-            assert {"400", "413", "415"} <= set(responses), (method, path)
+            assert {"400", "409", "413", "415", "422"} <= set(responses), (method, path)
+            assert "content" in responses["422"], (method, path)
             kinds = set(body["content"]) - {"application/json", "application/ld+json"}
             expected = {"multipart/form-data"} if path == "/api/v1/articles/" else set()
             assert kinds == expected, (method, path)
+
+
+def test_the_schema_documents_a_422_for_lists_filtered_by_tag(api_for, reader):
+    paths = api_for(reader).get("/api/schema/?format=json").json()["paths"]
+
+    for path in (ANNOTATIONS, "/api/v1/stats/tags/"):
+        refusal = paths[path]["get"]["responses"]["422"]
+        assert refusal["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ApiError"
+        }
+    assert "422" not in paths["/api/v1/articles/"]["get"]["responses"]
+
+
+def test_it_answers_an_unknown_tag_filter_with_a_422_on_the_counts_too(api_for, editor):
+    response = api_for(editor).get("/api/v1/stats/tags/?tag=miracle-cure")
+
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["field"]) == ("does_not_exist", "tag")
+    assert response.json()["detail"].startswith("There is no tag “miracle-cure”.")
+
+
+def test_the_schema_types_the_w3c_form_of_the_annotations(api_for, reader):
+    schema = api_for(reader).get("/api/schema/?format=json").json()
+    operation = schema["paths"][ANNOTATIONS]
+
+    listed = operation["get"]["responses"]["200"]["content"]["application/ld+json"]["schema"]
+    created = operation["post"]["responses"]["201"]["content"]["application/ld+json"]["schema"]
+    assert listed == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/W3CAnnotationCollection"},
+            {"$ref": "#/components/schemas/W3CAnnotationPage"},
+        ]
+    }
+    assert created == {"$ref": "#/components/schemas/W3CAnnotation"}
+    components = schema["components"]["schemas"]
+    page = components["W3CAnnotationPage"]
+    assert page["properties"]["items"]["items"]["oneOf"][0] == {
+        "$ref": "#/components/schemas/W3CAnnotation"
+    }
+    assert set(components["W3CAnnotationCollection"]["required"]) == {
+        "@context",
+        "id",
+        "type",
+        "total",
+        "first",
+        "last",
+    }

@@ -171,7 +171,7 @@ def test_a_bulk_request_with_one_bad_item_records_nothing(rita, article):
 
     response = rita.post(BULK, {"annotations": items}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Event.objects.exists()
 
 
@@ -207,7 +207,7 @@ def test_a_refused_change_or_deletion_records_nothing(api_for, other_reviewer, r
         rita.patch(f"{ANNOTATIONS}{annotation}/", {"tag": "miracle-cure"}, format="json"),
     ]
 
-    assert [r.status_code for r in responses] == [404, 404, 400, 400]
+    assert [r.status_code for r in responses] == [404, 404, 400, 422]
     assert Event.objects.count() == 1
 
 
@@ -219,7 +219,7 @@ def test_a_refused_decision_records_nothing(edna, article):
         edna.post(url + "decisions/", {"sentence": 1, "tag": "miracle-cure", "accept": True}),
     ]
 
-    assert [r.status_code for r in responses] == [400, 400]
+    assert [r.status_code for r in responses] == [422, 422]
     assert not Event.objects.exists()
 
 

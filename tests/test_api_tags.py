@@ -151,22 +151,35 @@ def test_a_new_tag_without_a_shortcut_or_order_goes_last_with_none(api_for, edit
     assert response.json()["order"] == 5
 
 
+CODES = {"slug": "slug_taken", "name": "name_taken", "shortcut": "shortcut_taken"}
+
+
+def taken(field: str, message: str) -> dict:
+    """The body of a 409: the value is another tag's."""
+    return {"detail": message, "code": CODES[field], "field": field}
+
+
+def errors_with_status(errors: dict) -> tuple[int, dict]:
+    """409 for a value another tag has; 400 for a value the schema refuses."""
+    return (409 if "code" in errors else 400), errors
+
+
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
         (
             {"slug": "overstated", "name": "Overstated again"},
-            {"slug": ["A tag with the slug “overstated” already exists."]},
+            taken("slug", "A tag with the slug “overstated” already exists."),
         ),
-        ({"name": "OVERSTATED"}, {"name": ["Another tag is already called “OVERSTATED”."]}),
-        ({"name": "price Claim"}, {"name": ["Another tag is already called “price Claim”."]}),
+        ({"name": "OVERSTATED"}, taken("name", "Another tag is already called “OVERSTATED”.")),
+        ({"name": "price Claim"}, taken("name", "Another tag is already called “price Claim”.")),
         ({"colour": "sky blue"}, {"colour": ["“sky blue” is not a colour like #c0392b."]}),
         ({"colour": "#0ea5e"}, {"colour": ["“#0ea5e” is not a colour like #c0392b."]}),
         ({"colour": "#0ea5eg"}, {"colour": ["“#0ea5eg” is not a colour like #c0392b."]}),
         ({"shortcut": "0"}, {"shortcut": ["A shortcut is one digit from 1 to 9 (or empty)."]}),
         ({"shortcut": "m"}, {"shortcut": ["A shortcut is one digit from 1 to 9 (or empty)."]}),
-        ({"shortcut": "12"}, {"shortcut": ["Ensure this field has no more than 1 characters."]}),
-        ({"shortcut": "2"}, {"shortcut": ["Shortcut 2 already belongs to “Overstated”."]}),
+        ({"shortcut": "12"}, {"shortcut": ["A shortcut is one digit from 1 to 9 (or empty)."]}),
+        ({"shortcut": "2"}, taken("shortcut", "Shortcut 2 already belongs to “Overstated”.")),
         (
             {"slug": "miracle language"},
             {
@@ -192,8 +205,7 @@ def test_a_new_tag_without_a_shortcut_or_order_goes_last_with_none(api_for, edit
 )
 def test_it_rejects_a_bad_new_tag_and_stores_nothing(api_for, editor, changes, errors):
     response = api_for(editor).post(TAGS, {**MIRACLE_TAG, **changes}, format="json")
-    assert response.status_code == 400
-    assert response.json() == errors
+    assert (response.status_code, response.json()) == errors_with_status(errors)
     assert vocabulary() == DEFAULT_SLUGS
 
 
@@ -284,10 +296,10 @@ def test_it_refuses_a_slug_in_a_patch(api_for, editor):
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
-        ({"name": "unsupported"}, {"name": ["Another tag is already called “unsupported”."]}),
+        ({"name": "unsupported"}, taken("name", "Another tag is already called “unsupported”.")),
         ({"name": ""}, {"name": ["This field may not be blank."]}),
         ({"colour": "red"}, {"colour": ["“red” is not a colour like #c0392b."]}),
-        ({"shortcut": "1"}, {"shortcut": ["Shortcut 1 already belongs to “Unsupported”."]}),
+        ({"shortcut": "1"}, taken("shortcut", "Shortcut 1 already belongs to “Unsupported”.")),
         ({"shortcut": "x"}, {"shortcut": ["A shortcut is one digit from 1 to 9 (or empty)."]}),
         ({"archived": "sometimes"}, {"archived": ["Must be a valid boolean."]}),
     ],
@@ -303,8 +315,7 @@ def test_it_refuses_a_slug_in_a_patch(api_for, editor):
 def test_it_rejects_bad_changes_and_keeps_the_tag_as_it_was(api_for, editor, changes, errors):
     before = Tag.objects.values().get(slug="overstated")
     response = patch_tag(api_for(editor), "overstated", changes)
-    assert response.status_code == 400
-    assert response.json() == errors
+    assert (response.status_code, response.json()) == errors_with_status(errors)
     assert Tag.objects.values().get(slug="overstated") == before
 
 
@@ -368,10 +379,10 @@ def test_an_archived_tag_takes_no_new_annotations_but_stays_listed(
         {"article": article.pk, "tag": "overstated", "sentences": [2, 2]},
         format="json",
     )
-    assert response.status_code == 400
-    assert response.json()["tag"] == [
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
         "The tag “overstated” is archived and takes no new annotations."
-    ]
+    )
     assert Annotation.objects.count() == 1
     listed = {t["slug"]: t for t in api_for(reviewer).get(TAGS).json()}
     assert list(listed) == DEFAULT_SLUGS
@@ -449,8 +460,9 @@ def test_it_gives_tag_iris_under_the_base_url_when_it_is_set(api_for, reader, se
 @pytest.mark.parametrize("colour", ["#000000", "#1f2933", "#123456", "#800000"])
 def test_it_refuses_a_new_tag_whose_highlight_would_hide_the_text(api_for, editor, colour):
     response = api_for(editor).post(TAGS, {**MIRACLE_TAG, "colour": colour}, format="json")
-    assert response.status_code == 400
-    [message] = response.json()["colour"]
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["field"]) == ("low_contrast", "colour")
+    message = response.json()["detail"]
     assert message.startswith(f"Text on a {colour} highlight has a contrast of ")
     assert "under the 4.5:1 that WCAG asks for" in message
     assert vocabulary() == DEFAULT_SLUGS
@@ -458,11 +470,13 @@ def test_it_refuses_a_new_tag_whose_highlight_would_hide_the_text(api_for, edito
 
 def test_it_refuses_a_dark_colour_for_an_existing_tag_and_keeps_the_old_one(api_for, editor):
     response = patch_tag(api_for(editor), "overstated", {"colour": "#000080"})
-    assert response.status_code == 400
-    assert response.json()["colour"] == [
-        "Text on a #000080 highlight has a contrast of 3.0:1, under the 4.5:1 that WCAG asks "
-        "for; pick a lighter or brighter colour."
-    ]
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "Text on a #000080 highlight has a contrast of 3.0:1, under the 4.5:1 that "
+        "WCAG asks for; pick a lighter or brighter colour.",
+        "code": "low_contrast",
+        "field": "colour",
+    }
     assert Tag.objects.get(slug="overstated").colour == "#dc2626"
 
 

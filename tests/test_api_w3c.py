@@ -661,7 +661,7 @@ def test_it_reads_posted_positions_as_code_points_past_emoji(api_for, reviewer, 
     )
 
     assert right.status_code == 201
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
     assert wrong.json()["code"] == "quote_mismatch"
 
 
@@ -671,7 +671,7 @@ def test_it_refuses_a_quote_that_is_not_the_text_at_the_span(api_for, reviewer, 
 
     response = _w3c_post(api_for(reviewer), data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
     assert body["code"] == "quote_mismatch"
     assert "“reverse ageing!”" in body["detail"] and "“reverse ageing”" in body["detail"]
@@ -703,7 +703,7 @@ def test_it_refuses_a_quote_that_is_not_the_text_at_the_span(api_for, reviewer, 
         (lambda d: d["target"]["selector"][0].update(exact=["a"]), "invalid_selector"),
     ],
 )
-def test_it_refuses_a_malformed_w3c_annotation_with_a_code(
+def test_it_refuses_a_w3c_annotation_it_cannot_store_with_a_code(
     api_for, reviewer, peptide_article, change, code
 ):
     data = _w3c_annotation(peptide_article, exact="reverse ageing")
@@ -711,7 +711,8 @@ def test_it_refuses_a_malformed_w3c_annotation_with_a_code(
 
     response = _w3c_post(api_for(reviewer), data)
 
-    assert response.status_code == 400
+    # JSON-LD, well-formed, but naming nothing stored here or not a tagging annotation.
+    assert response.status_code == 422
     assert response.json()["code"] == code
     assert response.json()["detail"]
     assert not Annotation.objects.exists()
@@ -743,7 +744,7 @@ def test_it_answers_the_services_refusals_with_their_codes(
 
     response = _w3c_post(api_for(reviewer), data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == code
     assert not Annotation.objects.exists()
 

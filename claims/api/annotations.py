@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotModified
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -26,7 +25,11 @@ from claims.api.filters import AnnotationFilter
 from claims.api.pagination import OrderedCursorPagination
 from claims.api.params import FINAL_PARAMETER, W3C_PARAMETER, valid_input, wants_final
 from claims.api.renderers import W3CAnnotationRenderer
-from claims.api.schema import W3C_ANNOTATION_SCHEMA
+from claims.api.schema import (
+    W3C_ANNOTATION_REQUEST_SCHEMA,
+    W3C_ANNOTATION_SCHEMA,
+    W3C_LIST_SCHEMA,
+)
 from claims.api.serializers import (
     ANNOTATION_CREATE_SCHEMA,
     AnnotationBulkResultSerializer,
@@ -48,7 +51,7 @@ from claims.services.annotations import (
     annotation_update,
     annotations_bulk_create,
 )
-from claims.services.errors import Rejected, Stale
+from claims.services.errors import Stale
 
 
 class W3CAnnotationParser(JSONParser):
@@ -56,6 +59,12 @@ class W3CAnnotationParser(JSONParser):
     anno.jsonld profile)."""
 
     media_type = "application/ld+json"
+
+
+# The W3C form's media type as the schema names it: without the profile parameter. Tools look
+# a response's schema up by its bare media type, and with the profile in the schema's key
+# they would take `application/json`'s instead (`+json` matches it).
+W3C_SCHEMA_MEDIA_TYPE = W3CAnnotationParser.media_type
 
 
 class W3CCursorPagination(OrderedCursorPagination):
@@ -111,7 +120,7 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
         parameters=[W3C_PARAMETER, FINAL_PARAMETER],
         responses={
             (200, "application/json"): AnnotationSerializer(many=True),
-            (200, w3c.MEDIA_TYPE): OpenApiTypes.OBJECT,
+            (200, W3C_SCHEMA_MEDIA_TYPE): W3C_LIST_SCHEMA,
         },
     )
     def get(self, request: Request) -> Any:
@@ -196,16 +205,17 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
         operation_id="annotations_create",
         request={
             "application/json": ANNOTATION_CREATE_SCHEMA,
-            "application/ld+json": OpenApiTypes.OBJECT,
+            "application/ld+json": W3C_ANNOTATION_REQUEST_SCHEMA,
         },
         responses={
             (201, "application/json"): AnnotationSerializer,
-            (201, w3c.MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
-            400: OpenApiResponse(
-                description="Names the problem. A W3C annotation's refusal is "
-                '`{"detail", "code"}`, e.g. `quote_mismatch`, `unknown_tag_iri`.'
-            ),
+            (201, W3C_SCHEMA_MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
             409: OpenApiResponse(description="You already gave this span this tag."),
+            422: OpenApiResponse(
+                description="Names the problem: no such article or tag, a span outside the "
+                "text, or a W3C annotation that names nothing here (`code`, e.g. "
+                "`quote_mismatch`, `unknown_tag_iri`)."
+            ),
         },
         description="JSON (`article`, `tag`, a span, `note`) or, with `Content-Type: "
         "application/ld+json`, a W3C Web Annotation: a tagging body whose `source` is a tag "
@@ -228,25 +238,18 @@ class AnnotationListView(_AnnotationViewMixin, GenericAPIView):
 
     def _w3c_post(self, request: Request) -> Response:
         """A W3C annotation, stored through the same service as the JSON form, answered
-        201 with its W3C form; a refusal is {"detail", "code"}."""
+        201 with its W3C form; refused as the JSON form is."""
         links = Links.on_site(absolute_for_request(request))
-        try:
-            asked = w3c_protocol.annotation_from_w3c(request.data, links=links)
-            draft = AnnotationDraft(
-                article_id=asked.article_id,
-                tag=asked.tag,
-                start=asked.start,
-                end=asked.end,
-                note=asked.note,
-                quote=asked.exact,
-            )
-            annotation = annotation_create(author=acting_user(request), draft=draft)
-        except w3c_protocol.W3CInputError as error:
-            raise ValidationError({"detail": error.message, "code": error.code}) from None
-        except Rejected as error:
-            if type(error) is not Rejected:
-                raise  # 403, 409 and the rest keep their own answers
-            raise ValidationError({"detail": error.message, "code": error.code}) from None
+        asked = w3c_protocol.annotation_from_w3c(request.data, links=links)
+        draft = AnnotationDraft(
+            article_id=asked.article_id,
+            tag=asked.tag,
+            start=asked.start,
+            end=asked.end,
+            note=asked.note,
+            quote=asked.exact,
+        )
+        annotation = annotation_create(author=acting_user(request), draft=draft)
         return Response(
             w3c.annotation_linked(annotation, links=links),
             status=status.HTTP_201_CREATED,
@@ -298,8 +301,17 @@ class AnnotationBulkView(GenericAPIView):
         responses={
             201: AnnotationBulkResultSerializer,
             400: OpenApiResponse(
-                description="`annotations` lists an error object per item (empty for good "
-                "ones); nothing was stored."
+                description="Some item is malformed: `annotations` lists an error object "
+                "per item (empty for good ones); nothing was stored."
+            ),
+            409: OpenApiResponse(
+                description="Every refused item repeats an annotation: `annotations` lists "
+                '`{"detail", "code", "annotation"}` per refused item; nothing was stored.'
+            ),
+            422: OpenApiResponse(
+                description="Some item names no stored article or tag, or a span outside the "
+                'text: `annotations` lists `{"detail", "code", "field"}` per refused item '
+                "(empty for good ones); nothing was stored."
             ),
         },
     )
@@ -338,7 +350,7 @@ class AnnotationDetailView(_AnnotationViewMixin, GenericAPIView):
         parameters=[W3C_PARAMETER],
         responses={
             (200, "application/json"): AnnotationSerializer,
-            (200, w3c.MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
+            (200, W3C_SCHEMA_MEDIA_TYPE): W3C_ANNOTATION_SCHEMA,
             304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
         },
     )

@@ -7,14 +7,15 @@ from typing import Any, cast
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims.api.serializers import InputSerializer
+from claims.api.errors import refusals_status
+from claims.api.serializers import InputSerializer, web_address_field
 from claims.permissions import ANNOTATORS, acting_user
 from claims.services.articles import TITLE_MAX, Upload
 from claims.services.bulk_articles import (
@@ -51,13 +52,14 @@ class ArticleBulkItemSerializer(InputSerializer):
 
     # For the schema (claims.api.schema): what `validate` asks, one of `text` or `file`.
     schema_constraints = {
+        "additionalProperties": False,
         "oneOf": [
             {
                 "required": ["text"],
                 "not": {"anyOf": [{"required": ["file"]}, {"required": ["filename"]}]},
             },
             {"required": ["file"], "not": {"required": ["text"]}},
-        ]
+        ],
     }
 
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -70,7 +72,7 @@ class ArticleBulkItemSerializer(InputSerializer):
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = web_address_field(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "file" in attrs and "text" in attrs:
@@ -182,7 +184,13 @@ class ArticleBulkView(GenericAPIView):
             ),
             409: OpenApiResponse(
                 ArticleBulkRefusedSerializer,
-                description="`atomic` and some article was refused: nothing was stored.",
+                description="`atomic` and every refused article is a duplicate (of a stored "
+                "article or of an earlier item): nothing was stored.",
+            ),
+            422: OpenApiResponse(
+                ArticleBulkRefusedSerializer,
+                description="`atomic` and some article could not be read (an unreadable "
+                "file, no text in it): nothing was stored.",
             ),
             429: OpenApiResponse(_ErrorSerializer, description="Too many requests."),
         },
@@ -202,7 +210,8 @@ class ArticleBulkView(GenericAPIView):
                 "code": refused.code,
                 "results": [_outcome_body(outcome) for outcome in refused.outcomes],
             }
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            refusals = [o.refusal for o in refused.outcomes if o.refusal is not None]
+            return Response(body, status=refusals_status(refusals))
         created = sum(outcome.stored for outcome in outcomes)
         return Response(
             {

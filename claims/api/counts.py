@@ -13,7 +13,7 @@ from claims.api.params import FINAL_PARAMETER, wants_final
 from claims.api.renderers import TagCountsCSVRenderer
 from claims.api.serializers import TagCountsSerializer
 from claims.permissions import EVERY_ROLE
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed
 
 
 class TagCountsView(GenericAPIView):
@@ -62,7 +62,7 @@ def _group_by(values: list[str]) -> list[str]:
     asked = [key.strip() for value in values for key in value.split(",") if key.strip()]
     unknown = [key for key in asked if key not in selectors.GROUP_BY_KEYS]
     if unknown:
-        raise Rejected(
+        raise Malformed(
             "group_by",
             f"Cannot group by {', '.join(unknown)}; "
             f"choose from {', '.join(selectors.GROUP_BY_KEYS)}.",

@@ -1,7 +1,10 @@
-"""Every refusal turned into its JSON body in one place: the services' Rejected (by kind),
-DRF's own errors, a body over DATA_UPLOAD_MAX_MEMORY_SIZE (which Django would answer with an
-HTML 400), and the server's own failures, which API clients get as JSON too."""
+"""Every refusal turned into its JSON body and status in one place: the services' Rejected (by
+kind: 400 for input the schema refuses, 422 for well-formed input a rule refuses, 409 for a
+clash with a stored row, ...), DRF's own errors, a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+(which Django would answer with an HTML 400), and the server's own failures, which API
+clients get as JSON too."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +17,15 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 from claims.middleware import current_request_id
-from claims.services.errors import BatchRejected, Conflict, Forbidden, Rejected, Stale, TooLarge
+from claims.services.errors import (
+    BatchRejected,
+    Conflict,
+    Forbidden,
+    Malformed,
+    Rejected,
+    Stale,
+    TooLarge,
+)
 
 # The refusals answered as {"detail": message}, by status.
 _DETAIL_STATUS = (
@@ -38,15 +49,34 @@ def rejected_response(error: Rejected) -> Response:
     for kind, status_code in _DETAIL_STATUS:
         if isinstance(error, kind):
             return Response({"detail": error.message}, status=status_code)
-    if isinstance(error, Conflict):
-        body = {"detail": error.message, "code": error.code, **error.details}
-        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(error, Malformed):
+        return Response(field_errors(error), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(error, BatchRejected):
         items: list[dict[str, Any]] = [{} for _ in range(error.count)]
         for number, item in error.errors.items():
-            items[number] = field_errors(item)
-        return Response({error.field: items}, status=status.HTTP_400_BAD_REQUEST)
-    return Response(field_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            items[number] = refusal_body(item)
+        body = {**refusal_body(error), error.field: items}
+        return Response(body, status=refusals_status(error.errors.values()))
+    return Response(refusal_body(error), status=refusals_status([error]))
+
+
+def refusal_body(error: Rejected) -> dict[str, Any]:
+    """`{"detail", "code"}`, with the field refused (when it is one) and, for a conflict,
+    the stored rows it clashes with."""
+    body: dict[str, Any] = {"detail": error.message, "code": error.code}
+    if error.field != "non_field_errors":
+        body["field"] = error.field
+    if isinstance(error, Conflict):
+        body |= error.details
+    return body
+
+
+def refusals_status(refusals: Iterable[Rejected]) -> int:
+    """409 when every refusal is a clash with stored rows; 422 when some well-formed input
+    breaks another rule."""
+    if all(isinstance(refusal, Conflict) for refusal in refusals):
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_422_UNPROCESSABLE_ENTITY
 
 
 def field_errors(error: Rejected) -> dict[str, list[ErrorDetail]]:

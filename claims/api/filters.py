@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Annotation, Article, Tag
+from claims.services.errors import Rejected
 
 
 class UtcIsoDateTimeField(fields.IsoDateTimeField):
@@ -66,9 +67,28 @@ class StrictFilterSet(filters.FilterSet):
 _BOOLEANS = {"true", "false", "1", "0"}
 
 
+class VocabularySlugsField(fields.ModelMultipleChoiceField):
+    """Tag slugs, each of a tag in the vocabulary. A slug of none is well-formed input that
+    names nothing stored, refused as the services refuse one (422), not as malformed."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)  # type: ignore[misc]
+        except ValidationError as error:
+            slug = (error.params or {}).get("value", "")
+            known = ", ".join(Tag.objects.filter(archived=False).values_list("slug", flat=True))
+            raise Rejected(
+                "tag", f"There is no tag “{slug}”. Tags in use: {known}.", "does_not_exist"
+            ) from None
+
+
 @extend_schema_field({"type": "string", "minLength": 1})
 class TagSlugsFilter(filters.ModelMultipleChoiceFilter):
     """Tags by slug, any of several (the schema generator cannot see through `tag__slug`)."""
+
+    field_class = VocabularySlugsField
+    # For the schema: an operation taking this filter may answer 422.
+    refers_to_stored_rows = True
 
 
 class AnnotationFilter(StrictFilterSet):

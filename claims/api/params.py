@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
 from claims.exports.w3c import MEDIA_TYPE as W3C_MEDIA_TYPE
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed
 
 FINAL_PARAMETER = OpenApiParameter(
     "final",
@@ -43,7 +43,7 @@ def wants_final(request: Request) -> bool:
     """The `final` query parameter: which layer of annotations a list or count covers."""
     raw = request.query_params.get("final", "false").strip().lower()
     if raw not in {"true", "1", "false", "0", ""}:
-        raise Rejected("final", f"“{raw}” is not true or false.")
+        raise Malformed("final", f"“{raw}” is not true or false.")
     return raw in {"true", "1"}
 
 
@@ -59,7 +59,7 @@ def article_id_param(request: Request) -> int | None:
     if article is None:
         return None
     if not (article.isascii() and article.isdigit()) or int(article) > ID_MAX:
-        raise Rejected("article", f"“{article}” is not an article id.")
+        raise Malformed("article", f"“{article}” is not an article id.")
     return int(article)
 
 

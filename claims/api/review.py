@@ -30,7 +30,7 @@ from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
 from claims.permissions import EDITORS, EVERY_ROLE, acting_user
 from claims.review import selectors as review_selectors
 from claims.review.agreement import corpus_agreement
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed, Rejected
 from claims.services.review import (
     adjudication_finish,
     assignment_delete,
@@ -65,7 +65,7 @@ class AssignmentListView(GenericAPIView):
         # A filter that cannot apply is refused, not ignored: ignoring it would list everything.
         article, done = article_id_param(self.request), params.get("done", "")
         if done and done not in {"true", "false"}:
-            raise Rejected("done", f"“{done}” is not true or false.")
+            raise Malformed("done", f"“{done}” is not true or false.")
         if article is not None:
             rows = rows.filter(article_id=article)
         if params.get("reviewer"):
@@ -347,7 +347,7 @@ def _agreement_filters(request: Request) -> selectors.ReportFilters:
     article_status = params.get("status", "")
     if article_status and article_status not in Article.Status.values:
         choices = ", ".join(Article.Status.values)
-        raise Rejected("status", f"“{article_status}” is not a status ({choices}).")
+        raise Malformed("status", f"“{article_status}” is not a status ({choices}).")
     return selectors.ReportFilters(
         article_id=article,
         publisher=params.get("publisher", ""),
@@ -362,5 +362,5 @@ def _optional_flag(raw: str) -> bool | None:
     if value in {"", "unknown"}:
         return None
     if value not in {"true", "1", "false", "0"}:
-        raise Rejected("from_suggestion", f"“{raw}” is not true or false.")
+        raise Malformed("from_suggestion", f"“{raw}” is not true or false.")
     return value in {"true", "1"}

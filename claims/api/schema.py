@@ -3,13 +3,15 @@ with the error body of each, and request bodies carry the constraints the server
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 # What each refusal means, for operations that can answer it.
 _ERROR_DESCRIPTIONS = {
-    "400": "The request is malformed or a value is refused.",
+    "400": "The request is malformed: it is not what this schema allows.",
     "401": "No credentials, or a wrong or expired token.",
     "403": "Your role may not do this here (or only the author may).",
     "404": "No such object, or none you may see; or an unknown `format`.",
@@ -17,18 +19,22 @@ _ERROR_DESCRIPTIONS = {
     "412": "`If-Match` does not name the current version.",
     "413": "The request body is over the size limit.",
     "415": "The body is not of a media type this operation takes.",
+    "422": "Well-formed, but refused by a rule that depends on what is stored or on how the "
+    "values relate (no such tag or article, a span past the text, a file of no readable "
+    "type): `detail` says which, `code` how, `field` where.",
     "429": "Too many requests: wait the seconds `Retry-After` gives.",
 }
 
 
 class ApiErrorSerializer(serializers.Serializer):
-    """A refusal: `detail` says what was wrong; some refusals add a `code` and the rows they
-    name (a duplicate's `article` or `annotation`)."""
+    """A refusal: `detail` says what was wrong; most refusals add a `code`, the `field` they
+    refuse, and the rows they name (a duplicate's `article` or `annotation`)."""
 
     detail = serializers.CharField()
     code = serializers.CharField(
         required=False, help_text="A stable word for the kind of refusal, e.g. `duplicate`."
     )
+    field = serializers.CharField(required=False, help_text="The input refused, if one is.")
 
 
 VALIDATION_ERROR_SCHEMA = {
@@ -38,6 +44,17 @@ VALIDATION_ERROR_SCHEMA = {
     "for a body that is not valid JSON.",
     "additionalProperties": {},
 }
+
+
+NO_NULL_CHARACTER = "^[^\\x00]*$"
+
+
+def _refuses_null_characters(field: Any) -> bool:
+    """A text field with no pattern of its own (a pattern given excludes U+0000 itself)."""
+    kinds = {type(v) for v in getattr(field, "validators", [])}
+    return ProhibitNullCharactersValidator in kinds and not any(
+        issubclass(kind, RegexValidator) for kind in kinds
+    )
 
 
 class ApiSchema(AutoSchema):
@@ -67,7 +84,21 @@ class ApiSchema(AutoSchema):
             statuses.add("400")
         if "requestBody" in operation or self.method in {"POST", "PUT", "PATCH"}:
             statuses |= {"400", "413", "415"}
+        # What a schema cannot state: whether the rows a body or filter names exist, and
+        # whether a write clashes with stored ones.
+        if "requestBody" in operation or self._filters_on_stored_rows():
+            statuses.add("422")
+        if "requestBody" in operation and self.method in {"POST", "PUT", "PATCH"}:
+            statuses.add("409")
         return sorted(statuses)
+
+    def _filters_on_stored_rows(self) -> bool:
+        filterset = getattr(self.view, "filterset_class", None)
+        if self.method != "GET" or filterset is None:
+            return False
+        return any(
+            getattr(f, "refers_to_stored_rows", False) for f in filterset.base_filters.values()
+        )
 
     def _error_content(self, status: str) -> dict[str, Any]:
         if status == "400":
@@ -88,6 +119,30 @@ class ApiSchema(AutoSchema):
                 content[media_type] = {"schema": component.ref}
         return content
 
+    def _get_request_for_media_type(self, serializer: Any, direction: Any = "request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        # drf-spectacular finds no required property in a body of several shapes (oneOf) or
+        # in a schema given as is; every such body here requires some.
+        instance = force_instance(serializer)
+        if isinstance(instance, PolymorphicProxySerializer):
+            required = all(
+                any(field.required for field in force_instance(choice).fields.values())
+                for choice in instance.serializers
+            )
+        elif isinstance(serializer, dict):
+            required = bool(serializer.get("required")) or "$ref" in serializer
+        return schema, required
+
+    def _get_response_for_code(self, serializer: Any, status_code: Any, *args: Any, **kwargs: Any):
+        response = super()._get_response_for_code(serializer, status_code, *args, **kwargs)
+        schema = serializer.response if isinstance(serializer, OpenApiResponse) else serializer
+        if isinstance(schema, dict) and ("$ref" in schema or "oneOf" in schema):
+            # A schema given as is describes the whole body: drf-spectacular would take it
+            # for an item and wrap it in the list's page when the view also lists JSON.
+            for media_type in response.get("content", {}).values():
+                media_type["schema"] = schema
+        return response
+
     def get_filter_backends(self) -> list[Any]:
         # The counts are no list, but take the list's filters.
         if self.method == "GET" and getattr(self.view, "filterset_class", None):
@@ -96,6 +151,9 @@ class ApiSchema(AutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and _refuses_null_characters(field):
+            # DRF refuses U+0000 in every text field; a pattern of its own says so too.
+            schema.setdefault("pattern", NO_NULL_CHARACTER)
         if isinstance(field, serializers.ListField | serializers.ListSerializer):
             if not field.allow_empty:
                 schema.setdefault("minItems", 1)
@@ -114,21 +172,170 @@ class ApiSchema(AutoSchema):
         return schema
 
 
-# One annotation in the W3C Web Annotation form (`?format=jsonld`), as far as a client needs
-# it typed.
-W3C_ANNOTATION_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "A W3C Web Annotation (https://www.w3.org/TR/annotation-model/).",
-    "required": ["id", "type", "target"],
-    "properties": {
-        "@context": {"description": "http://www.w3.org/ns/anno.jsonld"},
-        "id": {"type": "string", "description": "The annotation's IRI."},
-        "type": {"type": "string", "enum": ["Annotation"]},
-        "motivation": {"type": "string"},
-        "creator": {"description": "Who made it."},
-        "created": {"type": "string", "format": "date-time"},
-        "modified": {"type": "string", "format": "date-time"},
-        "body": {"type": "array", "items": {"type": "object"}},
-        "target": {"type": "object", "description": "The article and the span's selectors."},
+# --- The W3C Web Annotation form (`?format=jsonld`) -------------------------------------------
+# Components of their own, so that a generated client has a typed model for each.
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _enum(*values: str) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
+
+
+_IRI = {"type": "string", "format": "uri"}
+
+W3C_COMPONENTS: dict[str, dict[str, Any]] = {
+    "W3CAnnotation": {
+        "type": "object",
+        "description": "A W3C Web Annotation (https://www.w3.org/TR/annotation-model/): a "
+        "tagging body naming the tag's IRI, a commenting body for the note, and a target "
+        "selecting the span by quote and by code-point position.",
+        "required": [
+            "id",
+            "type",
+            "motivation",
+            "creator",
+            "created",
+            "modified",
+            "body",
+            "target",
+        ],
+        "properties": {
+            "@context": {
+                **_enum("http://www.w3.org/ns/anno.jsonld"),
+                "description": "Left out of the items of a page, which carries it once.",
+            },
+            "id": {**_IRI, "description": "The annotation's IRI."},
+            "type": _enum("Annotation"),
+            "motivation": _enum("tagging"),
+            "creator": _ref("W3CCreator"),
+            "created": {"type": "string", "format": "date-time"},
+            "modified": {"type": "string", "format": "date-time"},
+            "body": {"type": "array", "items": _ref("W3CBody"), "minItems": 1},
+            "target": _ref("W3CTarget"),
+        },
+    },
+    "W3CCreator": {
+        "type": "object",
+        "required": ["type", "nickname"],
+        "properties": {"type": _enum("Person"), "nickname": {"type": "string"}},
+    },
+    "W3CBody": {
+        "type": "object",
+        "description": "The tag (`SpecificResource`, `purpose` tagging, `source` the tag's "
+        "IRI) or the note (`TextualBody`, `purpose` commenting, `value` its text).",
+        "required": ["type", "purpose"],
+        "properties": {
+            "type": _enum("SpecificResource", "TextualBody"),
+            "purpose": _enum("tagging", "commenting"),
+            "source": _IRI,
+            "value": {"type": "string"},
+            "format": _enum("text/plain"),
+        },
+    },
+    "W3CTarget": {
+        "type": "object",
+        "required": ["source", "selector"],
+        "properties": {
+            "source": {**_IRI, "description": "The article's API IRI."},
+            "selector": {"type": "array", "items": _ref("W3CSelector")},
+        },
+    },
+    "W3CSelector": {
+        "type": "object",
+        "description": "A TextQuoteSelector (`exact`, `prefix`, `suffix`) or a "
+        "TextPositionSelector (`start`, `end`: code points into the article's text).",
+        "required": ["type"],
+        "properties": {
+            "type": _enum("TextQuoteSelector", "TextPositionSelector"),
+            "exact": {"type": "string"},
+            "prefix": {"type": "string"},
+            "suffix": {"type": "string"},
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+        },
+    },
+    "W3CAnnotationPage": {
+        "type": "object",
+        "description": "One page of an AnnotationCollection. On its own it names its "
+        "collection (`partOf`); embedded as the collection's `first`, it does not.",
+        "required": ["id", "type", "startIndex", "items"],
+        "properties": {
+            "@context": _enum("http://www.w3.org/ns/anno.jsonld"),
+            "id": {**_IRI, "description": "The page's IRI (its collection's, with `page`)."},
+            "type": _enum("AnnotationPage"),
+            "partOf": _ref("W3CAnnotationPagePartOf"),
+            "startIndex": {"type": "integer", "minimum": 0},
+            "items": {
+                "type": "array",
+                "description": "The annotations, or only their IRIs (`iris=1`, or `Prefer` "
+                "PreferContainedIRIs).",
+                "items": {"oneOf": [_ref("W3CAnnotation"), _IRI]},
+            },
+            "next": {**_IRI, "description": "The next page, if there is one."},
+            "prev": {**_IRI, "description": "The previous page, if there is one."},
+        },
+    },
+    "W3CAnnotationPagePartOf": {
+        "type": "object",
+        "description": "The collection a page belongs to.",
+        "required": ["id", "type", "total", "first", "last"],
+        "properties": {
+            "id": _IRI,
+            "type": _enum("AnnotationCollection"),
+            "total": {"type": "integer", "minimum": 0},
+            "first": _IRI,
+            "last": _IRI,
+        },
+    },
+    "W3CAnnotationCollection": {
+        "type": "object",
+        "description": "The annotations container: an LDP BasicContainer that is the "
+        "AnnotationCollection, with its first page embedded (or, with `Prefer` "
+        "PreferMinimalContainer, only named).",
+        "required": ["@context", "id", "type", "total", "first", "last"],
+        "properties": {
+            "@context": {
+                "type": "array",
+                "items": _enum(
+                    "http://www.w3.org/ns/anno.jsonld", "http://www.w3.org/ns/ldp.jsonld"
+                ),
+            },
+            "id": {**_IRI, "description": "The collection's IRI: the request's, without paging."},
+            "type": {"type": "array", "items": _enum("BasicContainer", "AnnotationCollection")},
+            "total": {"type": "integer", "minimum": 0},
+            "first": {"oneOf": [_ref("W3CAnnotationPage"), _IRI]},
+            "last": _IRI,
+        },
+    },
+    "W3CAnnotationRequest": {
+        "type": "object",
+        "description": "A W3C Web Annotation to store (`Content-Type: application/ld+json`): "
+        "one tagging body whose `source` is a tag IRI, at most one commenting TextualBody "
+        "(the note), and one target whose `source` is an article's API IRI with a "
+        "TextPositionSelector (and, optionally, a TextQuoteSelector whose `exact` must be "
+        "the text at that span). JSON-LD allows one value or a list wherever the model does.",
+        "required": ["type", "body", "target"],
+        "properties": {
+            "@context": {},
+            "type": {"description": '`"Annotation"`, or a list holding it.'},
+            "motivation": {"description": '`"tagging"`, or a list holding it.'},
+            "body": {"description": "A body, or a list of them."},
+            "target": {"description": "The target, or a one-item list."},
+        },
     },
 }
+
+W3C_ANNOTATION_SCHEMA = _ref("W3CAnnotation")
+W3C_ANNOTATION_REQUEST_SCHEMA = _ref("W3CAnnotationRequest")
+# The list in the W3C form: the container, or (with `page`) one of its pages.
+W3C_LIST_SCHEMA = {"oneOf": [_ref("W3CAnnotationCollection"), _ref("W3CAnnotationPage")]}
+
+
+def w3c_components(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the W3C form's components, which the views
+    refer to."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(W3C_COMPONENTS)
+    return result

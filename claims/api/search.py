@@ -19,7 +19,7 @@ from claims.api.similar import (
 from claims.permissions import EVERY_ROLE
 from claims.search import QUERY_MAX_CHARS, query_words, tsquery_of
 from claims.selectors_search import SearchFilters, SearchPage, corpus_search
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed
 
 
 class SearchHitSerializer(SimilarSentenceSerializer):
@@ -39,9 +39,9 @@ class SearchPageSerializer(serializers.Serializer):
 def _query(request: Request) -> str:
     raw = request.query_params.get("q")
     if not raw:
-        raise Rejected("q", "Give q, the words to search for.", "required")
+        raise Malformed("q", "Give q, the words to search for.", "required")
     if len(raw) > QUERY_MAX_CHARS:
-        raise Rejected("q", f"q is {len(raw)} characters long; the most is {QUERY_MAX_CHARS}.")
+        raise Malformed("q", f"q is {len(raw)} characters long; the most is {QUERY_MAX_CHARS}.")
     return raw.strip()
 
 

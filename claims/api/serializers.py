@@ -26,8 +26,33 @@ from claims.selectors import GROUP_BY_KEYS
 from claims.services.annotations import NOTE_MAX_CHARS
 from claims.services.articles import TITLE_MAX
 from claims.services.review import DECISION_COMMENT_MAX_CHARS
+from claims.services.vocabulary import SHORTCUT_RULE
 
 # --- Request bodies -------------------------------------------------------------------------
+
+# An article's web address, checked as the schema states it: http(s), a host, no spaces or
+# control characters. (Django's URLValidator refuses more than a JSON Schema can say, a host
+# label over 63 characters for one, so a client could not know beforehand what it would
+# refuse.) The ranges are spelt out: `\s` means more characters in Python than in JavaScript.
+WEB_ADDRESS_PATTERN = r"^(https?://[^\x00-\x20\x7f/?#]+[^\x00-\x20\x7f]*)?$"
+
+
+# What `str.strip()` removes, spelt out for the schema (JavaScript's `\s` differs).
+PYTHON_WHITESPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def web_address_field(**kwargs: Any) -> serializers.RegexField:
+    return serializers.RegexField(
+        WEB_ADDRESS_PATTERN,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=2000,
+        error_messages={"invalid": "Give an http:// or https:// address."},
+        help_text="The article's address on the web: http:// or https://.",
+        **kwargs,
+    )
 
 
 class InputSerializer(serializers.Serializer):
@@ -52,7 +77,20 @@ class InputSerializer(serializers.Serializer):
             }
             if wrong:
                 raise serializers.ValidationError(wrong)
+        elif hasattr(data, "getlist"):  # a form: a flag is spelt as the schema's boolean
+            wrong = {
+                name: ["Must be true or false."]
+                for name, value in data.items()
+                if isinstance(self.fields[name], serializers.BooleanField)
+                and str(value).lower() not in _FORM_BOOLEANS
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
+
+
+# DRF would also take 1, "yes" or "on"; the schema says boolean, which a form spells so.
+_FORM_BOOLEANS = {"true", "false"}
 
 
 # DRF would take "5" for a number, 1 for true, 5 for a string: in JSON the sender says which.
@@ -167,7 +205,7 @@ class ArticleUploadSerializer(InputSerializer):
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = web_address_field(required=False)
     allow_near_duplicate = serializers.BooleanField(
         default=False,
         help_text="Store it even if most of its sentences are those of a stored article "
@@ -192,7 +230,11 @@ class ArticleTextUploadSerializer(ArticleUploadSerializer):
     """For the schema: the JSON body of an upload, pasted `text` with optional metadata."""
 
     file = None  # type: ignore[assignment]
-    text = serializers.RegexField(r"\S", trim_whitespace=False, help_text="Not only spaces.")
+    text = serializers.RegexField(
+        rf"^[^\x00]*[^\x00{PYTHON_WHITESPACE}][^\x00]*$",
+        trim_whitespace=False,
+        help_text="Not only spaces.",
+    )
 
 
 class ArticleFileUploadSerializer(ArticleUploadSerializer):
@@ -205,7 +247,7 @@ class ArticleFileUploadSerializer(ArticleUploadSerializer):
 class ArticleUpdateSerializer(ChangesSerializer):
     title = serializers.CharField(required=False, max_length=TITLE_MAX)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = web_address_field(required=False)
     status = serializers.ChoiceField(required=False, choices=Article.Status.choices)
     suggestions_blind = serializers.BooleanField(
         required=False, help_text="Hide suggested tags from every reviewer (a blind pass)."
@@ -275,6 +317,16 @@ TAG_TEXT_PATTERNS = {
 }
 
 
+def shortcut_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        r"^[1-9]?$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": SHORTCUT_RULE},
+        help_text="One digit from 1 to 9, or empty.",
+    )
+
+
 class TagCreateSerializer(InputSerializer):
     schema_properties = TAG_TEXT_PATTERNS
     slug = serializers.SlugField(max_length=50)
@@ -283,7 +335,7 @@ class TagCreateSerializer(InputSerializer):
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb", error_messages=COLOUR_ERRORS
     )
-    shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    shortcut = shortcut_field()
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
 
 
@@ -294,7 +346,7 @@ class TagUpdateSerializer(ChangesSerializer):
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb", error_messages=COLOUR_ERRORS
     )
-    shortcut = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    shortcut = shortcut_field()
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     archived = serializers.BooleanField(required=False)
 

@@ -10,7 +10,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from claims.api.params import ID_SCHEMA
 from claims.permissions import EVERY_ROLE
 from claims.selectors_similar import sentence_get, similar_sentences
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed
 from claims.similar.quality import DEFAULT_MIN_SCORE
 
 PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
@@ -79,9 +79,9 @@ def _number(request: Request, name: str, *, default: float, low: float, high: fl
     try:
         value = float(raw)
     except ValueError:
-        raise Rejected(name, f"“{raw}” is not a number from {low:g} to {high:g}.") from None
+        raise Malformed(name, f"“{raw}” is not a number from {low:g} to {high:g}.") from None
     if not low <= value <= high:
-        raise Rejected(name, f"{name} ({raw}) must be from {low:g} to {high:g}.")
+        raise Malformed(name, f"{name} ({raw}) must be from {low:g} to {high:g}.")
     return value
 
 
@@ -90,7 +90,7 @@ def whole_param(request: Request, name: str, *, default: int, low: int, high: in
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise Rejected(name, f"Give {name} as a whole number from {low} to {high}.")
+        raise Malformed(name, f"Give {name} as a whole number from {low} to {high}.")
     return int(raw)
 
 

@@ -25,7 +25,7 @@ from claims.api.serializers import (
 )
 from claims.models import Suggestion
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user
-from claims.services.errors import Rejected
+from claims.services.errors import Malformed
 from claims.services.suggestions import (
     suggester_activate,
     suggester_active,
@@ -53,16 +53,16 @@ def _score_param(request: Request) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise Rejected("min_score", f"“{raw}” is not a number between 0 and 1.") from None
+        raise Malformed("min_score", f"“{raw}” is not a number between 0 and 1.") from None
     if not 0 <= value <= 1:
-        raise Rejected("min_score", f"min_score ({raw}) must be between 0 and 1.")
+        raise Malformed("min_score", f"min_score ({raw}) must be between 0 and 1.")
     return value
 
 
 def _flag_param(request: Request, name: str) -> bool:
     raw = request.query_params.get(name, "false").strip().lower()
     if raw not in {"true", "1", "false", "0", ""}:
-        raise Rejected(name, f"“{raw}” is not true or false.")
+        raise Malformed(name, f"“{raw}” is not true or false.")
     return raw in {"true", "1"}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from claims.exports.rows import Links
 from claims.exports.w3c import CONTEXT, MEDIA_TYPE, annotation_linked
 from claims.models import Annotation
+from claims.services.errors import Rejected
 
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 PREFER_MINIMAL_CONTAINER = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
@@ -126,12 +127,13 @@ def representation_etag(data: dict[str, Any]) -> str:
 # --- A W3C-shaped annotation on POST ------------------------------------------------------
 
 
-class W3CInputError(ValueError):
-    """A POSTed W3C annotation we cannot store: `code` says which part is wrong."""
+class W3CInputError(Rejected):
+    """A POSTed W3C annotation we cannot store: `code` says which part is wrong. JSON-LD
+    says the same thing in many shapes (one body or a list, our IRIs under whichever host
+    served them), which no schema spells out, so this is a 422 like the service's own."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+        super().__init__("non_field_errors", message, code)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from claims.models import Tag
-from claims.services.errors import Rejected
+from claims.services.errors import Conflict, Malformed, Rejected
 
 TAG_ORDER_MAX = 32767  # a PositiveSmallIntegerField on every database
 TAG_FIELDS = ("name", "definition", "colour", "shortcut", "order", "archived")
+SHORTCUT_RULE = "A shortcut is one digit from 1 to 9 (or empty)."
 
 # The annotation page (claims.css) writes sentences in --ink over a tag's colour: 22% over
 # white behind a tagged sentence, 35% over the selection's blue when it is selected, and 30%
@@ -34,7 +35,9 @@ def tag_create(
     order: int | None = None,
 ) -> Tag:
     if Tag.objects.filter(slug=slug).exists():
-        raise Rejected("slug", f"A tag with the slug “{slug}” already exists.")
+        raise Conflict(
+            f"A tag with the slug “{slug}” already exists.", code="slug_taken", field="slug"
+        )
     if order is None:
         top = Tag.objects.aggregate(top=Max("order"))["top"] or 0
         order = min(top + 1, TAG_ORDER_MAX)
@@ -65,7 +68,7 @@ def _tag_save(tag: Tag, changes: dict[str, Any], *, create: bool) -> Tag:
             else:
                 tag.save(update_fields=list(changes))
     except IntegrityError:
-        raise Rejected("non_field_errors", "Another tag has this name or shortcut.") from None
+        raise Conflict("Another tag has this name or shortcut.", code="taken") from None
     return tag
 
 
@@ -77,20 +80,28 @@ _UNPRINTABLE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u20
 
 
 def _tag_check(tag: Tag) -> None:
+    """The rules on a tag's own values are Malformed (the API's schema states each of them);
+    a name or shortcut another tag has is a Conflict."""
     if not tag.name.strip():
-        raise Rejected("name", "The name cannot be blank.")
+        raise Malformed("name", "The name cannot be blank.")
     _printable_check("name", tag.name, _UNPRINTABLE)
     _printable_check("definition", tag.definition, _UNPRINTABLE_IN_TEXT)
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", tag.colour or ""):
-        raise Rejected("colour", f"“{tag.colour}” is not a colour like #c0392b.")
+        raise Malformed("colour", f"“{tag.colour}” is not a colour like #c0392b.")
     if tag.shortcut and not re.fullmatch(r"[1-9]", tag.shortcut):
-        raise Rejected("shortcut", "A shortcut is one digit from 1 to 9 (or empty).")
+        raise Malformed("shortcut", SHORTCUT_RULE)
     others = Tag.objects.exclude(pk=tag.pk)
     if others.filter(name__iexact=tag.name.strip()).exists():
-        raise Rejected("name", f"Another tag is already called “{tag.name}”.")
+        raise Conflict(
+            f"Another tag is already called “{tag.name}”.", code="name_taken", field="name"
+        )
     taken = tag.shortcut and others.filter(shortcut=tag.shortcut).first()
     if taken:
-        raise Rejected("shortcut", f"Shortcut {tag.shortcut} already belongs to “{taken.name}”.")
+        raise Conflict(
+            f"Shortcut {tag.shortcut} already belongs to “{taken.name}”.",
+            code="shortcut_taken",
+            field="shortcut",
+        )
 
 
 def _contrast_check(colour: str) -> None:
@@ -133,7 +144,7 @@ def _printable_check(field: str, value: str, unprintable: re.Pattern[str]) -> No
     found = unprintable.search(value or "")
     if found:
         code = f"U+{ord(found.group()):04X}"
-        raise Rejected(
+        raise Malformed(
             field,
             f"The {field} holds an invisible control character ({code}) at position "
             f"{found.start()}; remove it.",

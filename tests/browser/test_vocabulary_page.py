@@ -34,7 +34,7 @@ def test_an_editor_edits_archives_restores_and_adds_tags_with_the_apis_checks(
     overstated = _tag_form(page, "overstated")
     overstated.get_by_label("Name").fill("Hype")
     overstated.get_by_label("Shortcut").fill("1")
-    assert _save(page, overstated) == 400
+    assert _save(page, overstated) == 409
     expect(overstated.locator('[data-error-for="shortcut"]')).to_have_text(
         "Shortcut 1 already belongs to “Unsupported”."
     )
@@ -43,7 +43,7 @@ def test_an_editor_edits_archives_restores_and_adds_tags_with_the_apis_checks(
 
     overstated.get_by_label("Shortcut").fill("7")
     overstated.get_by_label("Colour").fill("#000080")
-    assert _save(page, overstated) == 400
+    assert _save(page, overstated) == 422
     expect(overstated.locator('[data-error-for="colour"]')).to_contain_text(
         "Text on a #000080 highlight has a contrast of 3.0:1"
     )

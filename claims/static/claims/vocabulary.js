@@ -12,11 +12,18 @@ const stored = new Map(); // slug -> the tag as the API last answered
 
 const tagUrl = (slug) => data.tag_url.replace("--slug--", encodeURIComponent(slug));
 
+// A malformed change (400) comes back as {field: [messages]}; a refused one, the value taken by
+// another tag (409) or a colour too dark to read text on (422), as {detail, code, field}.
+function fieldMessages(body) {
+  if (!body || typeof body !== "object") return {};
+  if (typeof body.detail === "string") return body.field ? { [body.field]: [body.detail] } : {};
+  return body;
+}
+
 function showErrors(form, error) {
   clearErrors(form);
-  const body = error.body && typeof error.body === "object" ? error.body : {};
   const shown = [];
-  for (const [field, messages] of Object.entries(body)) {
+  for (const [field, messages] of Object.entries(fieldMessages(error.body))) {
     const slot = form.querySelector(`[data-error-for="${field}"]`);
     if (!slot || !Array.isArray(messages)) continue;
     slot.textContent = messages.join(" ");
