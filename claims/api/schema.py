@@ -1,6 +1,7 @@
 """The OpenAPI schema as consumers read it: every operation lists each status it can answer,
 with the error body of each, and request bodies carry the constraints the server applies."""
 
+import re
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
@@ -55,6 +56,22 @@ def _refuses_null_characters(field: Any) -> bool:
     return ProhibitNullCharactersValidator in kinds and not any(
         issubclass(kind, RegexValidator) for kind in kinds
     )
+
+
+def _blank_option_folded(schema: Any) -> Any:
+    """drf-spectacular writes a blank-allowed text field with a pattern as oneOf [the string,
+    an empty string]. Where the pattern already admits "" (as NO_NULL_CHARACTER does), "" then
+    matches both branches, which oneOf forbids: the schema would refuse the empty string the
+    server takes. Such a field is the first branch alone."""
+    options = schema.get("oneOf") if isinstance(schema, dict) else None
+    if not options or len(options) != 2 or options[1] != {"type": "string", "maxLength": 0}:
+        return schema
+    inner = options[0]
+    pattern = inner.get("pattern")
+    if "format" in inner or inner.get("minLength") or not pattern or not re.search(pattern, ""):
+        return schema
+    folded = {key: value for key, value in schema.items() if key != "oneOf"}
+    return {**inner, **folded}
 
 
 class ApiSchema(AutoSchema):
@@ -143,11 +160,27 @@ class ApiSchema(AutoSchema):
                 media_type["schema"] = schema
         return response
 
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+                # django-filter's text fields are Django form fields: they refuse U+0000.
+                schema["pattern"] = NO_NULL_CHARACTER
+        return parameters
+
     def get_filter_backends(self) -> list[Any]:
         # The counts are no list, but take the list's filters.
         if self.method == "GET" and getattr(self.view, "filterset_class", None):
             return list(getattr(self.view, "filter_backends", []))
         return super().get_filter_backends()
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        folded = _blank_option_folded(schema)
+        if folded is not schema:
+            schema.clear()
+            schema.update(folded)
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
