@@ -147,6 +147,19 @@ def test_it_refuses_a_near_duplicate_of_a_stored_article_or_of_an_earlier_one(ap
     assert Article.objects.count() == 2
 
 
+def test_it_finds_duplicates_of_articles_a_hundred_items_earlier(api_for, reviewer):
+    # The items are stored a hundred at a time: the last two are judged after the first
+    # hundred are stored, and still name the articles the first two became.
+    pages = [{"text": long_page(1)}, {"text": long_page(2)}]
+    pages += [text_item(n) for n in range(100, 198)]
+    pages += [{"text": long_page(1), "title": "Again"}, {"text": near_copy(2)}]
+    results = post(api_for(reviewer), pages).json()["results"]
+    assert [r["status"] for r in results] == ["created"] * 100 + ["duplicate", "near_duplicate"]
+    assert results[100]["id"] == results[0]["id"]
+    assert results[101]["id"] == results[1]["id"] and results[101]["share"] == 0.923
+    assert Article.objects.count() == 100
+
+
 def test_it_stores_near_duplicates_when_the_request_allows_them(api_for, reviewer):
     client = api_for(reviewer)
     post(client, [{"text": long_page(1)}])

@@ -259,8 +259,14 @@ def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
 
 def sentence_rows(*, article_id: int, parsed: ParsedDocument) -> list[tuple]:
     """The article's sentences as rows for SENTENCE_COLUMNS."""
+    return [(article_id, *fields) for fields in sentence_fields(parsed)]
+
+
+def sentence_fields(parsed: ParsedDocument) -> list[tuple]:
+    """The sentences' rows for SENTENCE_COLUMNS less the first (the article's id): a bulk
+    upload works them out while the article has no id yet."""
     return [
-        (article_id, s.index, block, s.start, s.end, s.text, s.kind.value, claim_text(s.text))
+        (s.index, block, s.start, s.end, s.text, s.kind.value, claim_text(s.text))
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
 
