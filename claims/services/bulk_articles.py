@@ -30,7 +30,7 @@ from django.db.models import Count
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
-from claims.ingest.fingerprints import fingerprints
+from claims.ingest.fingerprints import sentence_fingerprint
 from claims.ingest.limits import IngestLimits
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import ParsedDocument
@@ -50,6 +50,7 @@ from claims.services.articles import (
 )
 from claims.services.errors import Conflict, Rejected
 from claims.services.originals import originals_store
+from claims.similar.normalise import claim_text
 from claims.tasks import suggest_articles
 
 # Fingerprints per look-up query (SQLite takes at most 32,766 parameters in one).
@@ -104,6 +105,31 @@ class BulkRefused(Rejected):
             "atomic_refused",
         )
         self.outcomes = outcomes
+
+
+@dataclass
+class _SentenceMemo:
+    """Each distinct sentence's claim text and fingerprint, worked out once per upload: the
+    pages of one site share many sentences (a booking line, a disclaimer), and these two cost
+    nearly as much as segmenting the page."""
+
+    claims: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, int | None] = field(default_factory=dict)
+
+    def claim(self, text: str) -> str:
+        if (found := self.claims.get(text)) is None:
+            found = self.claims[text] = claim_text(text)
+        return found
+
+    def fingerprints(self, texts: Iterable[str]) -> set[int]:
+        """As claims.ingest.fingerprints.fingerprints."""
+        found = set()
+        for text in texts:
+            if text not in self.hashes:
+                self.hashes[text] = sentence_fingerprint(text)
+            if (hashed := self.hashes[text]) is not None:
+                found.add(hashed)
+        return found
 
 
 @dataclass
@@ -165,8 +191,8 @@ def _all_or_none(
     allow_near_duplicate: bool,
 ) -> list[_Item]:
     """Every draft read and judged, then all stored, or BulkRefused if any was refused."""
-    limits = ingest_limits()
-    items = [item for item in map(partial(_read, limits=limits), outcomes, drafts) if item]
+    read = partial(_read, limits=ingest_limits(), memo=_SentenceMemo())
+    items = [item for item in map(read, outcomes, drafts) if item]
     _judge(items, allow_near_duplicate=allow_near_duplicate)
     refused = any(o.refusal is not None for o in outcomes) or any(i.duplicate_of for i in items)
     if refused:
@@ -185,7 +211,7 @@ def _chunks_read(
     read in a thread while the caller stores this one: PostgreSQL's share of storing (indexing
     the sentences) then runs while Python reads, instead of after it. The thread only parses;
     it touches no database connection."""
-    read = partial(_chunk_read, limits=ingest_limits())
+    read = partial(_chunk_read, limits=ingest_limits(), memo=_SentenceMemo())
     chunks = batched(zip(outcomes, drafts, strict=True), _STORE_CHUNK)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-read") as reader:
         ahead = reader.submit(read, next(chunks, ()))
@@ -196,12 +222,15 @@ def _chunks_read(
 
 
 def _chunk_read(
-    pairs: Iterable[tuple[BulkOutcome, ArticleDraft]], *, limits: IngestLimits
+    pairs: Iterable[tuple[BulkOutcome, ArticleDraft]], *, limits: IngestLimits, memo: _SentenceMemo
 ) -> list[_Item]:
-    return [item for outcome, draft in pairs if (item := _read(outcome, draft, limits=limits))]
+    read = partial(_read, limits=limits, memo=memo)
+    return [item for outcome, draft in pairs if (item := read(outcome, draft))]
 
 
-def _read(outcome: BulkOutcome, draft: ArticleDraft, *, limits: IngestLimits) -> "_Item | None":
+def _read(
+    outcome: BulkOutcome, draft: ArticleDraft, *, limits: IngestLimits, memo: _SentenceMemo
+) -> "_Item | None":
     """The draft through the ingestion pipeline, or None with the refusal on its outcome."""
     upload = draft.upload
     try:
@@ -217,14 +246,13 @@ def _read(outcome: BulkOutcome, draft: ArticleDraft, *, limits: IngestLimits) ->
         outcome.refusal = error
         return None
     sha256 = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
-    hashes = fingerprints(sentence.text for sentence in parsed.sentences)
     return _Item(
         outcome=outcome,
         draft=draft,
         parsed=parsed,
         sha256=sha256,
-        hashes=hashes,
-        sentences=sentence_fields(parsed),
+        hashes=memo.fingerprints(sentence.text for sentence in parsed.sentences),
+        sentences=sentence_fields(parsed, claim_of=memo.claim),
     )
 
 
