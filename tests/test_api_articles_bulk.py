@@ -331,6 +331,14 @@ def test_its_query_count_does_not_grow_with_the_articles(api_for, reviewer):
     assert few == many
 
 
+def test_its_queries_grow_by_a_fixed_number_per_hundred_articles(api_for, reviewer):
+    client = api_for(reviewer)
+    post(client, [text_item(1000)])
+    one, two, three = (queries_for(client, 100 * n, 2000 * n) for n in (1, 2, 3))
+    assert three - two == two - one
+    assert two - one < 15
+
+
 def test_it_stays_within_a_fixed_number_of_queries(
     api_for, reviewer, django_assert_max_num_queries
 ):
