@@ -139,7 +139,8 @@ class _Item:
     outcome: BulkOutcome
     draft: ArticleDraft
     parsed: ParsedDocument
-    sha256: str
+    sha256: str  # of the text
+    original: str  # SHA-256 of the uploaded bytes
     hashes: set[int]
     sentences: list[tuple]  # sentence_fields(parsed)
     # What it duplicates (or nearly, with the share): a stored article or an earlier item.
@@ -251,6 +252,9 @@ def _read(
         draft=draft,
         parsed=parsed,
         sha256=sha256,
+        # Hashed here, in the reading thread: hashing releases the GIL, which the storing
+        # thread would then wait to take back from the reader.
+        original=hashlib.sha256(upload.data).hexdigest(),
         hashes=memo.fingerprints(sentence.text for sentence in parsed.sentences),
         sentences=sentence_fields(parsed, claim_of=memo.claim),
     )
@@ -404,7 +408,9 @@ def _best_of(
 def _store(items: list[_Item], *, user: User | None) -> None:
     if not items:
         return
-    originals = originals_store([item.draft.upload.data for item in items])
+    originals = originals_store(
+        [item.draft.upload.data for item in items], sha256s=[item.original for item in items]
+    )
     articles = Article.objects.bulk_create(
         [
             _unsaved(item, user=user, original=key)
