@@ -197,6 +197,29 @@ def test_atomic_stores_nothing_when_one_article_is_refused(api_for, reviewer):
     assert (Article.objects.count(), Sentence.objects.count(), Original.objects.count()) == before
 
 
+def test_one_bad_article_in_a_later_hundred_stops_neither_hundred(api_for, reviewer):
+    pages = [text_item(n) for n in range(300, 450)]
+    pages[120] = {"text": " "}
+    results = post(api_for(reviewer), pages).json()["results"]
+    assert [r["status"] for r in results].count("created") == 149
+    assert results[120]["status"] == "error" and results[120]["code"] == "empty"
+    assert Article.objects.count() == 149
+    assert Sentence.objects.count() == 149 * 4
+
+
+def test_atomic_stores_nothing_of_many_hundreds_when_one_article_is_refused(api_for, reviewer):
+    pages = [text_item(n) for n in range(300, 550)]
+    pages[220] = {"text": " "}
+    response = post(api_for(reviewer), pages, atomic=True)
+    assert response.status_code == 409
+    assert [r["status"] for r in response.json()["results"]].count("valid") == 249
+    assert (Article.objects.count(), Sentence.objects.count(), Original.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
 def test_atomic_stores_everything_when_nothing_is_refused(api_for, reviewer):
     response = post(api_for(reviewer), [text_item(1), text_item(2)], atomic=True)
     assert response.status_code == 200
