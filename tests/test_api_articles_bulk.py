@@ -147,6 +147,19 @@ def test_it_refuses_a_near_duplicate_of_a_stored_article_or_of_an_earlier_one(ap
     assert Article.objects.count() == 2
 
 
+def test_it_finds_duplicates_of_articles_a_hundred_items_earlier(api_for, reviewer):
+    # The items are stored a hundred at a time: the last two are judged after the first
+    # hundred are stored, and still name the articles the first two became.
+    pages = [{"text": long_page(1)}, {"text": long_page(2)}]
+    pages += [text_item(n) for n in range(100, 198)]
+    pages += [{"text": long_page(1), "title": "Again"}, {"text": near_copy(2)}]
+    results = post(api_for(reviewer), pages).json()["results"]
+    assert [r["status"] for r in results] == ["created"] * 100 + ["duplicate", "near_duplicate"]
+    assert results[100]["id"] == results[0]["id"]
+    assert results[101]["id"] == results[1]["id"] and results[101]["share"] == 0.923
+    assert Article.objects.count() == 100
+
+
 def test_it_stores_near_duplicates_when_the_request_allows_them(api_for, reviewer):
     client = api_for(reviewer)
     post(client, [{"text": long_page(1)}])
@@ -195,6 +208,29 @@ def test_atomic_answers_409_when_every_refused_article_is_a_duplicate(api_for, r
     assert [r["status"] for r in body["results"]] == ["valid", "duplicate", "duplicate"]
     assert body["results"][1]["id"] == stored
     assert Article.objects.count() == 1
+
+
+def test_one_bad_article_in_a_later_hundred_stops_neither_hundred(api_for, reviewer):
+    pages = [text_item(n) for n in range(300, 450)]
+    pages[120] = {"text": " "}
+    results = post(api_for(reviewer), pages).json()["results"]
+    assert [r["status"] for r in results].count("created") == 149
+    assert results[120]["status"] == "error" and results[120]["code"] == "empty"
+    assert Article.objects.count() == 149
+    assert Sentence.objects.count() == 149 * 4
+
+
+def test_atomic_stores_nothing_of_many_hundreds_when_one_article_is_refused(api_for, reviewer):
+    pages = [text_item(n) for n in range(300, 550)]
+    pages[220] = {"text": " "}
+    response = post(api_for(reviewer), pages, atomic=True)
+    assert response.status_code == 422  # an empty article: no conflict
+    assert [r["status"] for r in response.json()["results"]].count("valid") == 249
+    assert (Article.objects.count(), Sentence.objects.count(), Original.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_atomic_stores_everything_when_nothing_is_refused(api_for, reviewer):
@@ -329,6 +365,14 @@ def test_its_query_count_does_not_grow_with_the_articles(api_for, reviewer):
     post(client, [text_item(1000)])  # the first request reads the roles; later ones too
     few, many = queries_for(client, 2, 0), queries_for(client, 40, 100)
     assert few == many
+
+
+def test_its_queries_grow_by_a_fixed_number_per_hundred_articles(api_for, reviewer):
+    client = api_for(reviewer)
+    post(client, [text_item(1000)])
+    one, two, three = (queries_for(client, 100 * n, 2000 * n) for n in (1, 2, 3))
+    assert three - two == two - one
+    assert two - one < 15
 
 
 def test_it_stays_within_a_fixed_number_of_queries(

@@ -5,7 +5,7 @@ the uploader says so."""
 import hashlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePath
@@ -259,8 +259,17 @@ def _sentences_store(*, article: Article, parsed: ParsedDocument) -> None:
 
 def sentence_rows(*, article_id: int, parsed: ParsedDocument) -> list[tuple]:
     """The article's sentences as rows for SENTENCE_COLUMNS."""
+    return [(article_id, *fields) for fields in sentence_fields(parsed)]
+
+
+def sentence_fields(
+    parsed: ParsedDocument, *, claim_of: Callable[[str], str] = claim_text
+) -> list[tuple]:
+    """The sentences' rows for SENTENCE_COLUMNS less the first (the article's id): a bulk
+    upload works them out while the article has no id yet. `claim_of` is claim_text, or a
+    memo of it."""
     return [
-        (article_id, s.index, block, s.start, s.end, s.text, s.kind.value, claim_text(s.text))
+        (s.index, block, s.start, s.end, s.text, s.kind.value, claim_of(s.text))
         for s, block in zip(parsed.sentences, _block_numbers(parsed), strict=True)
     ]
 

@@ -2,18 +2,23 @@
 the same pipeline and judged by the same rules as a single upload, the rows of all of them
 written together.
 
-Every item is read and judged before anything is written: refused as unreadable, a duplicate
-of a stored article (or of an earlier item), or a near-duplicate of one (unless the request
-allows them). The items that pass are then stored in one go: their originals in one INSERT,
-the articles in another, their sentences and fingerprints each in one COPY, and their
-suggested tags queued once. So one bad item never stops the others, and with `atomic` any
+Each item is read and judged before it is written: refused as unreadable, a duplicate of a
+stored article (or of an earlier item), or a near-duplicate of one (unless the request allows
+them). The items are taken a hundred at a time, in one transaction: each hundred is judged
+against the articles stored so far (the earlier hundreds among them) and against one another,
+and those that pass are stored together: their originals in one INSERT, the articles in
+another, their sentences and fingerprints each in one COPY, their suggested tags queued once.
+While PostgreSQL indexes one hundred's sentences, a thread reads the next hundred. So one bad
+item never stops the others. With `atomic`, every item is read and judged first, and any
 refused item means nothing is stored.
 """
 
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import batched
@@ -25,7 +30,8 @@ from django.db.models import Count
 
 from claims.bulk_rows import rows_insert
 from claims.ingest.errors import IngestError
-from claims.ingest.fingerprints import fingerprints
+from claims.ingest.fingerprints import sentence_fingerprint
+from claims.ingest.limits import IngestLimits
 from claims.ingest.pipeline import parse_document
 from claims.ingest.types import ParsedDocument
 from claims.models import Article, Sentence, SentenceFingerprint
@@ -40,17 +46,19 @@ from claims.services.articles import (
     article_unsaved,
     ingest_limits,
     near_duplicate_of,
-    sentence_rows,
+    sentence_fields,
 )
 from claims.services.errors import Conflict, Rejected
 from claims.services.originals import originals_store
+from claims.similar.normalise import claim_text
 from claims.tasks import suggest_articles
 
 # Fingerprints per look-up query (SQLite takes at most 32,766 parameters in one).
 _LOOKUP_CHUNK = 10_000
-# New articles per queued suggestion task: few rows to queue, and still work for several
-# workers at once.
-_SUGGEST_CHUNK = 100
+# Items judged and stored together (and so new articles per queued suggestion task: few
+# rows to queue, and still work for several workers at once). Small enough that the first
+# hundred's reading and the last one's indexing, which nothing overlaps, are short.
+_STORE_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -100,14 +108,41 @@ class BulkRefused(Rejected):
 
 
 @dataclass
+class _SentenceMemo:
+    """Each distinct sentence's claim text and fingerprint, worked out once per upload: the
+    pages of one site share many sentences (a booking line, a disclaimer), and these two cost
+    nearly as much as segmenting the page."""
+
+    claims: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, int | None] = field(default_factory=dict)
+
+    def claim(self, text: str) -> str:
+        if (found := self.claims.get(text)) is None:
+            found = self.claims[text] = claim_text(text)
+        return found
+
+    def fingerprints(self, texts: Iterable[str]) -> set[int]:
+        """As claims.ingest.fingerprints.fingerprints."""
+        found = set()
+        for text in texts:
+            if text not in self.hashes:
+                self.hashes[text] = sentence_fingerprint(text)
+            if (hashed := self.hashes[text]) is not None:
+                found.add(hashed)
+        return found
+
+
+@dataclass
 class _Item:
     """An item read by the pipeline, waiting to be judged and stored."""
 
     outcome: BulkOutcome
     draft: ArticleDraft
     parsed: ParsedDocument
-    sha256: str
+    sha256: str  # of the text
+    original: str  # SHA-256 of the uploaded bytes
     hashes: set[int]
+    sentences: list[tuple]  # sentence_fields(parsed)
     # What it duplicates (or nearly, with the share): a stored article or an earlier item.
     duplicate_of: "Article | _Item | None" = None
     near_share: float | None = None
@@ -135,21 +170,68 @@ def _ingest(
     drafts: Sequence[ArticleDraft], *, user: User | None, allow_near_duplicate: bool, atomic: bool
 ) -> list[BulkOutcome]:
     outcomes = [BulkOutcome(index=number) for number in range(len(drafts))]
-    items = [item for item in map(_read, outcomes, drafts) if item is not None]
-    _judge(items, allow_near_duplicate=allow_near_duplicate)
-    refused = any(o.refusal is not None for o in outcomes) or any(i.duplicate_of for i in items)
-    if atomic and refused:
-        for item in items:
-            _refusal_resolve(item)
-        raise BulkRefused(outcomes)
-    with transaction.atomic():
-        _store([item for item in items if item.duplicate_of is None], user=user)
+    if atomic:
+        items = _all_or_none(outcomes, drafts, user=user, allow_near_duplicate=allow_near_duplicate)
+    else:
+        items = []
+        with transaction.atomic(), closing(_chunks_read(outcomes, drafts)) as chunks:
+            for chunk in chunks:
+                _judge(chunk, allow_near_duplicate=allow_near_duplicate)
+                _store([item for item in chunk if item.duplicate_of is None], user=user)
+                items += chunk
     for item in items:
         _refusal_resolve(item)
     return outcomes
 
 
-def _read(outcome: BulkOutcome, draft: ArticleDraft) -> "_Item | None":
+def _all_or_none(
+    outcomes: list[BulkOutcome],
+    drafts: Sequence[ArticleDraft],
+    *,
+    user: User | None,
+    allow_near_duplicate: bool,
+) -> list[_Item]:
+    """Every draft read and judged, then all stored, or BulkRefused if any was refused."""
+    read = partial(_read, limits=ingest_limits(), memo=_SentenceMemo())
+    items = [item for item in map(read, outcomes, drafts) if item]
+    _judge(items, allow_near_duplicate=allow_near_duplicate)
+    refused = any(o.refusal is not None for o in outcomes) or any(i.duplicate_of for i in items)
+    if refused:
+        for item in items:
+            _refusal_resolve(item)
+        raise BulkRefused(outcomes)
+    with transaction.atomic():
+        _store(items, user=user)
+    return items
+
+
+def _chunks_read(
+    outcomes: list[BulkOutcome], drafts: Sequence[ArticleDraft]
+) -> Generator[list[_Item]]:
+    """The drafts read _STORE_CHUNK at a time, each chunk's items in order. The next chunk is
+    read in a thread while the caller stores this one: PostgreSQL's share of storing (indexing
+    the sentences) then runs while Python reads, instead of after it. The thread only parses;
+    it touches no database connection."""
+    read = partial(_chunk_read, limits=ingest_limits(), memo=_SentenceMemo())
+    chunks = batched(zip(outcomes, drafts, strict=True), _STORE_CHUNK)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-read") as reader:
+        ahead = reader.submit(read, next(chunks, ()))
+        for chunk in chunks:
+            items, ahead = ahead.result(), reader.submit(read, chunk)
+            yield items
+        yield ahead.result()
+
+
+def _chunk_read(
+    pairs: Iterable[tuple[BulkOutcome, ArticleDraft]], *, limits: IngestLimits, memo: _SentenceMemo
+) -> list[_Item]:
+    read = partial(_read, limits=limits, memo=memo)
+    return [item for outcome, draft in pairs if (item := read(outcome, draft))]
+
+
+def _read(
+    outcome: BulkOutcome, draft: ArticleDraft, *, limits: IngestLimits, memo: _SentenceMemo
+) -> "_Item | None":
     """The draft through the ingestion pipeline, or None with the refusal on its outcome."""
     upload = draft.upload
     try:
@@ -157,7 +239,7 @@ def _read(outcome: BulkOutcome, draft: ArticleDraft) -> "_Item | None":
             raise _too_large(len(upload.data), field=upload.field)
         if upload.field == "text" and not upload.data.strip():
             raise Rejected("text", "The text is empty.", "empty")
-        parsed = parse_document(upload.data, filename=upload.filename, limits=ingest_limits())
+        parsed = parse_document(upload.data, filename=upload.filename, limits=limits)
     except IngestError as error:
         outcome.refusal = Rejected(upload.field, error.message, error.code)
         return None
@@ -165,8 +247,17 @@ def _read(outcome: BulkOutcome, draft: ArticleDraft) -> "_Item | None":
         outcome.refusal = error
         return None
     sha256 = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
-    hashes = fingerprints(sentence.text for sentence in parsed.sentences)
-    return _Item(outcome=outcome, draft=draft, parsed=parsed, sha256=sha256, hashes=hashes)
+    return _Item(
+        outcome=outcome,
+        draft=draft,
+        parsed=parsed,
+        sha256=sha256,
+        # Hashed here, in the reading thread: hashing releases the GIL, which the storing
+        # thread would then wait to take back from the reader.
+        original=hashlib.sha256(upload.data).hexdigest(),
+        hashes=memo.fingerprints(sentence.text for sentence in parsed.sentences),
+        sentences=sentence_fields(parsed, claim_of=memo.claim),
+    )
 
 
 def _judge(items: list[_Item], *, allow_near_duplicate: bool) -> None:
@@ -317,7 +408,9 @@ def _best_of(
 def _store(items: list[_Item], *, user: User | None) -> None:
     if not items:
         return
-    originals = originals_store([item.draft.upload.data for item in items])
+    originals = originals_store(
+        [item.draft.upload.data for item in items], sha256s=[item.original for item in items]
+    )
     articles = Article.objects.bulk_create(
         [
             _unsaved(item, user=user, original=key)
@@ -328,16 +421,12 @@ def _store(items: list[_Item], *, user: User | None) -> None:
     for item, article in pairs:
         item.outcome.article, item.outcome.stored = article, True
         item.outcome.sentences = len(item.parsed.sentences)
-    sentences = (
-        row
-        for item, article in pairs
-        for row in sentence_rows(article_id=article.pk, parsed=item.parsed)
-    )
+    sentences = ((article.pk, *row) for item, article in pairs for row in item.sentences)
     rows_insert(model=Sentence, columns=SENTENCE_COLUMNS, rows=sentences)
     hashes = ((article.pk, hashed) for item, article in pairs for hashed in item.hashes)
     rows_insert(model=SentenceFingerprint, columns=("article_id", "hash"), rows=hashes)
     # Suggested tags come from the worker, once the articles are there to read.
-    for ids in batched((article.pk for article in articles), _SUGGEST_CHUNK):
+    for ids in batched((article.pk for article in articles), _STORE_CHUNK):
         transaction.on_commit(partial(suggest_articles.enqueue, list(ids)))
 
 

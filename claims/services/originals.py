@@ -41,13 +41,12 @@ def original_store(data: bytes, *, held: bool = False) -> str:
     return sha256
 
 
-def originals_store(datas: Sequence[bytes]) -> list[str]:
+def originals_store(datas: Sequence[bytes], *, sha256s: Sequence[str] = ()) -> list[str]:
     """Keep many uploads' bytes as original_store keeps one, in one INSERT; returns each
-    one's SHA-256, in order."""
-    keys, rows = [], {}
-    for data in datas:
-        key = hashlib.sha256(data).hexdigest()
-        keys.append(key)
+    one's SHA-256, in order. `sha256s`, if given, are those, worked out already."""
+    keys = list(sha256s) or [hashlib.sha256(data).hexdigest() for data in datas]
+    rows = {}
+    for data, key in zip(datas, keys, strict=True):
         if key not in rows:
             rows[key] = _original_row(data, sha256=key, held_at=None)
     Original.objects.bulk_create(rows.values(), ignore_conflicts=True)
