@@ -231,6 +231,7 @@ def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment
             "username": request.user.get_username(),
             "can_annotate": bool(roles & ANNOTATORS),
             "can_see_history": EDITOR in roles,
+            "sees_everyone": sees_everyone,
         },
         "tags": list(
             Tag.objects.filter(archived=False)
