@@ -11,9 +11,12 @@ const input = $("find-input");
 const count = $("find-count");
 const opener = $("find-button");
 
+const MARKS_PER_FRAME = 1000;
+
 let folded = null; // each sentence's text as fold() leaves it, made once, on the first search
 let matches = []; // the indexes of the sentences holding the query, in reading order
 let marked = new Set(); // the sentences drawn as found
+let marking = 0; // the frame that goes on marking, when a change is too big for one
 let othersTagged = null; // a promise of the sentences other reviewers tagged, fetched once
 
 export function fold(text) {
@@ -70,11 +73,26 @@ function search() {
 }
 
 function mark(found) {
-  // Only the sentences that change are touched: one more letter typed restyles the few
-  // sentences that stop matching, not the article.
-  for (const i of marked) if (!found.has(i)) sentences[i].el.classList.remove("found");
-  for (const i of found) if (!marked.has(i)) sentences[i].el.classList.add("found");
-  marked = found;
+  // Only the sentences that change are touched, nearest the selection first, a frame's worth
+  // at a time: a letter that makes most of a long article match (or stop matching) restyles
+  // thousands of sentences, and the keystroke must not wait for them all. `marked` is what
+  // the page shows, so a keystroke arriving half-way picks up from there.
+  cancelAnimationFrame(marking);
+  const changes = [...marked].filter((i) => !found.has(i));
+  for (const i of found) if (!marked.has(i)) changes.push(i);
+  changes.sort((a, b) => Math.abs(a - ui.cursor) - Math.abs(b - ui.cursor));
+  const apply = (from) => {
+    const to = Math.min(changes.length, from + MARKS_PER_FRAME);
+    for (let k = from; k < to; k++) {
+      const index = changes[k];
+      const on = found.has(index);
+      sentences[index].el.classList.toggle("found", on);
+      if (on) marked.add(index);
+      else marked.delete(index);
+    }
+    if (to < changes.length) marking = requestAnimationFrame(() => apply(to));
+  };
+  apply(0);
 }
 
 function showCount() {
