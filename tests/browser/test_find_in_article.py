@@ -104,6 +104,13 @@ def test_it_finds_text_selects_each_match_for_tagging_and_jumps_to_untagged_and_
     page.keyboard.press("Shift+F")
     _expect_selected(ui, promise)
 
+    # Open on a phone-sized window, the box fits: no sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.keyboard.press("/")
+    expect(box).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box.press("Escape")
+
     page.keyboard.press("?")
     shortcuts = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(shortcuts).to_contain_text("Find in the article")
