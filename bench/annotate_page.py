@@ -6,15 +6,20 @@ DATABASE_URL, else SQLite), opens the page in Debian's Chromium through Playwrig
 time until the text is visible (first contentful paint), time until every highlight is drawn
 and the page answers a keystroke, keystroke to highlight shown and keystroke to the API's 201
 (p50/p95 over 50 tags), time until the suggested tags (the default model's, computed before
-the page opens) are drawn, and the JS heap.
+the page opens) are drawn, a keystroke in the find box (`/`) to its count and the first
+frame of its marks painted (the marks nearest the selection; a change of thousands goes on
+over the next frames), over queries typed letter by letter, the first keystroke folding every
+sentence's text; and the JS heap.
 
 Targets: text visible < 500 ms, interactive < 1 s, suggestions drawn < 1 s, keystroke to
-highlight < 50 ms, to saved < 150 ms.
+highlight < 50 ms, to saved < 150 ms, find keystroke to matches shown < 50 ms.
 
 Usage: `make bench`, or `DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope
-python bench/annotate_page.py`. CLAIMSCOPE_CHROMIUM names another Chromium binary.
+python bench/annotate_page.py [--paragraphs 240]` (3200 paragraphs make a 16,000-sentence
+article). CLAIMSCOPE_CHROMIUM names another Chromium binary.
 """
 
+import argparse
 import os
 import random
 import statistics
@@ -59,11 +64,11 @@ TREATMENTS = ["stem cell", "exosome", "PRP", "ozone", "placental tissue", "pepti
 CITIES = ["Tijuana", "Cancún", "Panama City", "Nassau", "Düsseldorf", "San José"]
 
 
-def long_article_text(rng: random.Random) -> str:
+def long_article_text(rng: random.Random, paragraphs: int = PARAGRAPHS) -> str:
     """About 100,000 characters of clinic copy: headings every ten paragraphs, five sentences
     to a paragraph."""
     parts = []
-    for number in range(PARAGRAPHS):
+    for number in range(paragraphs):
         if number % 10 == 0:
             parts.append(f"Part {number // 10 + 1}: What {rng.choice(TREATMENTS)} can do for you")
         sentences = []
@@ -82,10 +87,10 @@ def long_article_text(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def load() -> tuple[User, int, list[int]]:
+def load(paragraphs: int = PARAGRAPHS) -> tuple[User, int, list[int]]:
     reviewer = User.objects.create_user("bench-reviewer", password="bench-password")
     reviewer.groups.add(Group.objects.get(name=REVIEWER))
-    text = long_article_text(random.Random(7))
+    text = long_article_text(random.Random(7), paragraphs)
     article = article_ingest(
         upload=Upload(data=text.encode(), filename="long.txt"),
         user=reviewer,
@@ -180,6 +185,9 @@ def measure(base_url: str, user: User, article_id: int, free: list[int]) -> None
             opens.append(page.evaluate(OPEN_TIMES))
         opens = opens[1:]
         heap = page.context.new_cdp_session(page).send("Runtime.getHeapUsage")
+        page.keyboard.press("/")
+        found = page.evaluate(FIND_TIMES, FIND_QUERIES)
+        page.keyboard.press("Escape")
         for index in free:
             page.click(f"#s{index}")
             page.keyboard.press("1")
@@ -188,8 +196,28 @@ def measure(base_url: str, user: User, article_id: int, free: list[int]) -> None
         saved = page.evaluate("window.__bench.saved")
         browser.close()
     if os.environ.get("BENCH_RAW"):
-        print(drawn, saved)
-    report(opens, drawn, saved, heap)
+        print(drawn, saved, found)
+    report(opens, drawn, saved, found, heap)
+
+
+# Typed letter by letter, then cleared: many matches narrowing to a few ("cancun" finds "Cancún").
+FIND_QUERIES = ["stem cell walk", "cancun", "surgery abroad", "olympic coaches"]
+FIND_TIMES = """async (queries) => {
+  const input = document.getElementById('find-input');
+  const took = [];
+  const typed = async (value) => {
+    const started = performance.now();
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    took.push(performance.now() - started);
+  };
+  for (const query of queries) {
+    for (let n = 1; n <= query.length; n++) await typed(query.slice(0, n));
+    await typed('');
+  }
+  return took;
+}"""
 
 
 OPEN_TIMES = """(() => {
@@ -204,7 +232,9 @@ OPEN_TIMES = """(() => {
 })()"""
 
 
-def report(opens: list[dict], drawn: list[float], saved: list[float], heap: dict) -> None:
+def report(
+    opens: list[dict], drawn: list[float], saved: list[float], found: list[float], heap: dict
+) -> None:
     def line(name: str, values: list[float], target: float) -> None:
         p50, p95 = statistics.median(values), percentile(values, 0.95)
         met = "yes" if p50 < target else "NO"
@@ -216,13 +246,17 @@ def report(opens: list[dict], drawn: list[float], saved: list[float], heap: dict
     line("suggestions drawn (and painted)", [o["suggested"] for o in opens], 1000)
     line("keystroke to highlight shown", drawn, 50)
     line("keystroke to 201 from the API", saved, 150)
+    line("find keystroke to count and marks", found, 50)
     print(f"JS heap: {heap['usedSize'] / 2**20:.1f} MB used of {heap['totalSize'] / 2**20:.1f} MB")
     print(f"suggested tags drawn on the page: {opens[-1]['suggestionChips']}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=PARAGRAPHS)
+    paragraphs = parser.parse_args().paragraphs
     with test_database():
-        user, article_id, free = load()
+        user, article_id, free = load(paragraphs)
         with live_server() as base_url:
             print(f"database: {connection.vendor}; server: Django's live server thread; {CHROMIUM}")
             measure(base_url, user, article_id, free)

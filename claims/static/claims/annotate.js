@@ -1,6 +1,7 @@
 // The annotation page's entry: loads the annotations in view (mine, someone's, the final ones) and the
 // suggested tags, wires the controls.
 import { $, element } from "./dom.js";
+import { forgetOtherReviewers, setUpFind } from "./find.js";
 import { onClick, onKey, onPointerUp, tagSelection } from "./input.js";
 import { setUpLayout } from "./layout.js";
 import { newItem, panelCounts, setPanelFilter } from "./panel.js";
@@ -36,14 +37,9 @@ async function loadAnnotations() {
   if (ui.viewAuthor === FINAL) params.set("final", "true");
   else if (ui.viewAuthor === "") params.set("author", data.user.username);
   else if (ui.viewAuthor !== "*") params.set("author", ui.viewAuthor);
-  let url = `${data.api.annotations}?${params}`;
-  const rows = [];
+  let rows;
   try {
-    while (url) {
-      const page = await api.get(url);
-      rows.push(...page.results);
-      url = page.next;
-    }
+    rows = await api.getAll(`${data.api.annotations}?${params}`);
   } catch (error) {
     say(`Could not load the annotations: ${error.message} Reload the page to try again.`, "error");
     return;
@@ -145,6 +141,7 @@ function buildViewSelect() {
   }
   select.addEventListener("change", () => {
     ui.viewAuthor = select.value;
+    forgetOtherReviewers();
     loadAnnotations();
   });
 }
@@ -172,6 +169,7 @@ function start() {
     if (anyUnsaved()) event.preventDefault();
   });
   setUpSuggestions();
+  setUpFind();
   if (sentences.length) {
     selectSentence(linkedSentence() ?? 0, false);
   }

@@ -26,6 +26,17 @@ export class Api {
     return this.request("GET", url);
   }
 
+  async getAll(url) {
+    // Every page of a paged list, followed through its `next` links.
+    const rows = [];
+    for (let next = url; next; ) {
+      const page = await this.get(next);
+      rows.push(...page.results);
+      next = page.next;
+    }
+    return rows;
+  }
+
   post(url, body) {
     return this.request("POST", url, body);
   }

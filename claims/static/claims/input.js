@@ -1,6 +1,15 @@
 // What the keyboard and the mouse do on the article: move and extend the selection, tag, note, delete,
 // answer suggested tags, undo.
 import { $ } from "./dom.js";
+import {
+  closeFind,
+  findIsOpen,
+  findStep,
+  jumpToOtherReviewers,
+  jumpToTagged,
+  jumpToUntagged,
+  openFind,
+} from "./find.js";
 import { codePointLength } from "./offsets.js";
 import { noteEdit, setPanelFilter } from "./panel.js";
 import { annotationCreate, annotationsDelete, undo } from "./saving.js";
@@ -70,8 +79,15 @@ function handleKey(key, shift) {
   else if (key === "x") dismissAtSelection();
   else if (key === "Delete" || key === "Backspace") finalViewRefuses() || annotationsDelete(mineAt(selection()));
   else if (key === "?") $("shortcuts").showModal();
-  else if (key === "Escape") selectSentence(ui.cursor, false);
-  else return false;
+  else if (key === "/") openFind();
+  else if (key === "Enter" && findIsOpen() && docEl.contains(document.activeElement)) findStep(shift ? -1 : 1);
+  else if (key === "u" || key === "U") jumpToUntagged(shift ? -1 : 1);
+  else if (key === "f" || key === "F") jumpToTagged(shift ? -1 : 1);
+  else if (key === "o" || key === "O") jumpToOtherReviewers(shift ? -1 : 1);
+  else if (key === "Escape") {
+    if (findIsOpen()) closeFind();
+    selectSentence(ui.cursor, false);
+  } else return false;
   return true;
 }
 

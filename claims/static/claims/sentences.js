@@ -99,10 +99,10 @@ export function focusSentence(index, block = "nearest") {
   el.scrollIntoView({ block });
 }
 
-export function selectSentence(index, extend) {
+export function selectSentence(index, extend, block = "nearest") {
   ui.exactRange = null;
   ui.cursor = index;
   if (!extend) ui.anchor = index;
   showSelection();
-  focusSentence(index);
+  focusSentence(index, block);
 }
