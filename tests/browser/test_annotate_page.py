@@ -93,7 +93,7 @@ def test_it_saves_tags_and_notes_made_by_click_and_keyboard_and_shows_them_after
     expect(ui.sentence(claim.index)).to_have_class(re.compile(r"\btagged\b"))
     expect(ui.items).to_have_count(2)
     expect(ui.items.nth(1).locator(".note")).to_have_text(NOTE)
-    expect(ui.page.locator("#progress")).to_have_text("2 / 7 sentences tagged")
+    expect(ui.page.locator("#progress")).to_have_text("2 tagged / 0 read / 7 sentences")
 
 
 def test_it_changes_a_tag_from_the_side_panel(annotate_page, reviewer, article, make_annotation):
