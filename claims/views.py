@@ -19,7 +19,7 @@ from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
 from claims.review.selectors import (
     open_disagreements_per_article,
-    read_through_state,
+    read_up_to,
     sentences_read,
     user_assignment,
 )
@@ -291,10 +291,9 @@ def _read_through_data(
     """How far the user has read the article, for those who annotate (readers keep none)."""
     if not roles & ANNOTATORS:
         return None
-    state = read_through_state(article=article, reviewer=request.user)
     return {
         "url": reverse("api:article-read-through", args=[article.pk]),
-        "read_up_to": state.read_up_to,
+        "read_up_to": read_up_to(article=article, reviewer=request.user),
     }
 
 

@@ -195,8 +195,9 @@ def test_it_sends_the_annotation_page_in_a_fixed_number_of_queries(
 ):
     article = make_article(ARTICLE_MD * 20, filename="knees.md")
     client.force_login(reviewer)
-    # session, user, roles, article, the reviewer's assignment, tags, sentences
-    with django_assert_num_queries(7):
+    # session, user, roles, article, the reviewer's assignment, tags, the read-through,
+    # sentences
+    with django_assert_num_queries(8):
         client.get(reverse("claims:article_detail", args=[article.pk]))
 
 
@@ -312,6 +313,7 @@ def test_it_sends_an_editor_the_annotation_page_in_a_fixed_number_of_queries(
         draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
     )
     client.force_login(editor)
-    # session, user, roles, article, tags, the article's reviewers, sentences
-    with django_assert_num_queries(7):
+    # session, user, roles, article, tags, the article's reviewers, the read-through,
+    # sentences
+    with django_assert_num_queries(8):
         client.get(reverse("claims:article_detail", args=[article.pk]))

@@ -29,7 +29,7 @@ from claims.api.serializers import (
     ReadThroughUpdateSerializer,
     UnanimousResultSerializer,
 )
-from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
+from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event, ReadThrough
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user
 from claims.review import selectors as review_selectors
 from claims.review.agreement import corpus_agreement
@@ -194,6 +194,11 @@ class ReadThroughView(GenericAPIView):
     roles = {"GET": EVERY_ROLE, "PUT": ANNOTATORS}
     serializer_class = ReadThroughSerializer
     parser_classes = [JSONParser]
+    queryset = ReadThrough.objects.none()  # for the schema only
+
+    def get_object(self) -> Article:
+        # What OPTIONS looks up to describe the PUT: the article.
+        return selectors.article_get(pk=self.kwargs["article_id"])
 
     @extend_schema(
         operation_id="articles_read_through_retrieve",

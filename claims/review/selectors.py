@@ -427,6 +427,12 @@ def read_through_state(*, article: Article, reviewer: Any) -> ReadThroughState:
     )
 
 
+def read_up_to(*, article: Article, reviewer: Any) -> int | None:
+    """The last sentence of the article the reviewer has read, None before the first."""
+    stored = ReadThrough.objects.filter(article=article, reviewer=reviewer)
+    return stored.values_list("read_up_to", flat=True).first()
+
+
 def sentences_read(*, article_ref: Any, reviewer_ref: Any) -> Coalesce:
     """How many sentences a reviewer has read of an article, as an expression over outer
     references (an assignment's article and reviewer): for one list query, however long."""
