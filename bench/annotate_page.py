@@ -12,7 +12,9 @@ over the next frames), over queries typed letter by letter, the first keystroke 
 sentence's text; and the JS heap.
 
 Targets: text visible < 500 ms, interactive < 1 s, suggestions drawn < 1 s, keystroke to
-highlight < 50 ms, to saved < 150 ms, find keystroke to matches shown < 50 ms.
+highlight < 50 ms, to saved < 150 ms, find keystroke to matches shown < 50 ms. Then 50 presses
+of j, each reading the sentence it leaves: the handler's time per press (< 50 ms) and how many
+read-through saves they cost.
 
 Usage: `make bench`, or `DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimscope
 python bench/annotate_page.py [--paragraphs 240]` (3200 paragraphs make a 16,000-sentence
@@ -194,10 +196,13 @@ def measure(base_url: str, user: User, article_id: int, free: list[int]) -> None
             page.wait_for_function(f"window.__bench.saved.length > {free.index(index)}")
         drawn = page.evaluate("window.__bench.drawn")
         saved = page.evaluate("window.__bench.saved")
+        reading, saves = read_on(page)
         browser.close()
     if os.environ.get("BENCH_RAW"):
-        print(drawn, saved, found)
+        print(drawn, saved, found, reading)
     report(opens, drawn, saved, found, heap)
+    line("j to sentence read (handler)", reading, 50)
+    print(f"read-through saves for {len(reading)} presses of j: {saves}")
 
 
 # Typed letter by letter, then cleared: many matches narrowing to a few ("cancun" finds "Cancún").
@@ -220,6 +225,33 @@ FIND_TIMES = """async (queries) => {
 }"""
 
 
+def read_on(page) -> tuple[list[float], int]:
+    """Mark read up to the selection (m), then time each of 50 presses of j, each reading the
+    sentence it leaves, and count the saves they cost once the page has paused."""
+    puts = []
+    page.on(
+        "request",
+        lambda r: puts.append(r.url) if r.method == "PUT" and "/read-through/" in r.url else None,
+    )
+    times = page.evaluate(READ_KEYS)
+    page.wait_for_timeout(1500)
+    return times, len(puts)
+
+
+READ_KEYS = """(() => {
+  const press = (key) => document.activeElement.dispatchEvent(
+    new KeyboardEvent('keydown', {key, bubbles: true}));
+  press('m');
+  const times = [];
+  for (let i = 0; i < 50; i++) {
+    const start = performance.now();
+    press('j');
+    times.push(performance.now() - start);
+  }
+  return times;
+})()"""
+
+
 OPEN_TIMES = """(() => {
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
   const ready = performance.getEntriesByName('annotations-drawn')[0];
@@ -232,14 +264,15 @@ OPEN_TIMES = """(() => {
 })()"""
 
 
+def line(name: str, values: list[float], target: float) -> None:
+    p50, p95 = statistics.median(values), percentile(values, 0.95)
+    met = "yes" if p50 < target else "NO"
+    print(f"{name:<34} {len(values):>3} {p50:>8.0f} {p95:>8.0f} {target:>8.0f} {met:>4}")
+
+
 def report(
     opens: list[dict], drawn: list[float], saved: list[float], found: list[float], heap: dict
 ) -> None:
-    def line(name: str, values: list[float], target: float) -> None:
-        p50, p95 = statistics.median(values), percentile(values, 0.95)
-        met = "yes" if p50 < target else "NO"
-        print(f"{name:<34} {len(values):>3} {p50:>8.0f} {p95:>8.0f} {target:>8.0f} {met:>4}")
-
     print(f"{'measure (ms)':<34} {'n':>3} {'p50':>8} {'p95':>8} {'target':>8} {'met':>4}")
     line("text visible (first paint)", [o["visible"] for o in opens], 500)
     line("highlights drawn, keys answered", [o["interactive"] for o in opens], 1000)

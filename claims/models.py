@@ -305,6 +305,28 @@ class Assignment(models.Model):
         return f"{self.article_id} → {self.reviewer_id}"
 
 
+class ReadThrough(models.Model):
+    """How far a reviewer has read an article: every sentence up to `read_up_to` (an index)
+    is read, from the first one on. One row per reviewer and article, only ever moved on."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_throughs")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_throughs"
+    )
+    read_up_to = models.PositiveIntegerField(help_text="The last sentence read (its index).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reviewer"], name="readthrough_unique_article_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} read {self.article_id} up to {self.read_up_to}"
+
+
 class Decision(models.Model):
     """An editor's verdict on one tag for one sentence: accepted ones are the final annotations."""
 

@@ -4,7 +4,7 @@ annotation page, the profile and the public vocabulary pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,12 @@ from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.original_page import RENDER_MAX_BYTES, RenderError, sanitised_bounded
 from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
-from claims.review.selectors import open_disagreements_per_article, user_assignment
+from claims.review.selectors import (
+    open_disagreements_per_article,
+    read_up_to,
+    sentences_read,
+    user_assignment,
+)
 from claims.services import tokens
 from claims.services.articles import (
     DuplicateArticleError,
@@ -86,8 +91,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def _with_assignees(rows: QuerySet[Article]) -> QuerySet[Article]:
-    """Each article's assignments as `assignees`: one query for the whole page."""
-    assignments = Assignment.objects.select_related("reviewer").order_by("reviewer__username")
+    """Each article's assignments as `assignees`, each with how many sentences its reviewer
+    has read (`sentences_read`): one query for the whole page."""
+    assignments = (
+        Assignment.objects.select_related("reviewer")
+        .annotate(
+            sentences_read=sentences_read(
+                article_ref=OuterRef("article_id"), reviewer_ref=OuterRef("reviewer_id")
+            )
+        )
+        .order_by("reviewer__username")
+    )
     return rows.prefetch_related(Prefetch("assignments", assignments, to_attr="assignees"))
 
 
@@ -253,6 +267,7 @@ def _page_data(request: HttpRequest, *, article: Article, assignment: Assignment
         "reviewers": selectors.article_reviewers(article=article) if sees_everyone else [],
         "api": _api_urls(article),
         "assignment": _assignment_data(assignment),
+        "read_through": _read_through_data(request, article=article, roles=roles),
         "csrf_token": get_token(request),
     }
 
@@ -282,6 +297,18 @@ def _assignment_data(assignment: Assignment | None) -> dict | None:
         "id": assignment.pk,
         "done": assignment.done_at is not None,
         "url": reverse("api:assignment-detail", args=[assignment.pk]),
+    }
+
+
+def _read_through_data(
+    request: HttpRequest, *, article: Article, roles: frozenset[str]
+) -> dict | None:
+    """How far the user has read the article, for those who annotate (readers keep none)."""
+    if not roles & ANNOTATORS:
+        return None
+    return {
+        "url": reverse("api:article-read-through", args=[article.pk]),
+        "read_up_to": read_up_to(article=article, reviewer=request.user),
     }
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection, connections
 
-from claims.models import EDITOR, Annotation, Article, Assignment, Decision, Event
+from claims.models import EDITOR, Annotation, Article, Assignment, Decision, Event, ReadThrough
 from claims.services.review import assignments_create, decision_make
 
 pytestmark = [
@@ -279,3 +279,22 @@ def test_a_review_marked_done_twice_at_once_is_recorded_once(
 
     assert [r.status_code for r in responses] == [200, 200]
     assert Event.objects.filter(kind=Event.Kind.REVIEW_DONE).count() == 1
+
+
+def test_two_first_read_through_marks_at_once_store_one_row_at_the_further_sentence(
+    api_for, reviewer, make_article
+):
+    article = make_article()
+    last = article.sentences.count() - 1
+    url = f"/api/v1/articles/{article.pk}/read-through/"
+    clients = [api_for(reviewer), api_for(reviewer)]
+    responses = _at_once(
+        [
+            lambda c=c, i=i: c.put(url, {"read_up_to": i}, format="json")
+            for c, i in zip(clients, [0, last], strict=True)
+        ]
+    )
+    assert [r.status_code for r in responses] == [200, 200]
+    assert list(ReadThrough.objects.values_list("reviewer__username", "read_up_to")) == [
+        ("rita", last)
+    ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from claims.models import Assignment, Sentence, Tag
 from claims.services.annotations import AnnotationDraft, annotation_create
+from claims.services.read_through import read_through_mark
 from claims.services.review import (
     adjudication_finish,
     assignment_mark,
@@ -200,8 +201,9 @@ def test_it_sends_the_annotation_page_in_a_fixed_number_of_queries(
 ):
     article = make_article(ARTICLE_MD * 20, filename="knees.md")
     client.force_login(reviewer)
-    # session, user, roles, article, the reviewer's assignment, tags, sentences
-    with django_assert_num_queries(7):
+    # session, user, roles, article, the reviewer's assignment, tags, the read-through,
+    # sentences
+    with django_assert_num_queries(8):
         client.get(reverse("claims:article_detail", args=[article.pk]))
 
 
@@ -317,6 +319,24 @@ def test_it_sends_an_editor_the_annotation_page_in_a_fixed_number_of_queries(
         draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
     )
     client.force_login(editor)
-    # session, user, roles, article, tags, the article's reviewers, sentences
-    with django_assert_num_queries(7):
+    # session, user, roles, article, tags, the article's reviewers, the read-through,
+    # sentences
+    with django_assert_num_queries(8):
         client.get(reverse("claims:article_detail", args=[article.pk]))
+
+
+def test_it_gives_the_page_how_far_the_user_has_read_and_readers_no_read_through(
+    client, reviewer, reader, make_article
+):
+    article = make_article()
+    read_through_mark(article=article, reviewer=reviewer, read_up_to=1)
+    response = page_for(client, reviewer, article)
+    assert page_data(response)["read_through"] == {
+        "url": f"/api/v1/articles/{article.pk}/read-through/",
+        "read_up_to": 1,
+    }
+    assert 'id="read-button"' in response.text
+
+    response = page_for(client, reader, article)
+    assert page_data(response)["read_through"] is None
+    assert 'id="read-button"' not in response.text

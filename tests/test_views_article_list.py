@@ -10,6 +10,7 @@ from claims.models import Article, Assignment, Event
 from claims.review.selectors import adjudication_grid
 from claims.services.annotations import AnnotationDraft, annotation_create
 from claims.services.articles import article_update
+from claims.services.read_through import read_through_mark
 from claims.services.review import assignment_mark, assignments_create, decision_make
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +190,11 @@ def test_it_shows_editors_who_is_assigned_and_who_is_done(
     text = client.get(LIST).text
     assert ASSIGNED_COLUMN in text
     assert (
-        '<td class="assignees">omar, rita <span class="done" title="review done">✓</span></td>'
-        in text
-    )
+        '<td class="assignees">omar'
+        ' <span class="read-share" title="0 of 3 sentences read">0% read</span>, '
+        'rita <span class="done" title="review done">✓</span>'
+        ' <span class="read-share" title="0 of 3 sentences read">0% read</span></td>'
+    ) in text
     assert '<td class="assignees"><span class="muted">—</span></td>' in text
 
 
@@ -223,12 +226,27 @@ def test_it_lists_an_editors_page_in_a_fixed_number_of_queries(
     for number in range(12):
         article = make_article(clinic_text(number))
         assign(article, reviewer, other_reviewer, editor=editor, done=number % 2 == 0)
+        read_through_mark(article=article, reviewer=reviewer, read_up_to=number % 3)
     client.force_login(editor)
     # session, user, roles, tags, publishers, count, page, the page's assignments, reviewers,
     # the page's open disagreements
     with django_assert_num_queries(10):
         response = client.get(LIST)
     assert response.text.count('<td class="assignees">omar') == 12
+    assert response.text.count('title="3 of 3 sentences read">100% read') == 4
+
+
+def test_it_shows_editors_how_much_of_each_article_each_reviewer_has_read(
+    client, reviewer, other_reviewer, editor, make_article
+):
+    knees = make_article(clinic_text(1), title="Knees")
+    assign(knees, reviewer, other_reviewer, editor=editor)
+    read_through_mark(article=knees, reviewer=reviewer, read_up_to=2)
+    read_through_mark(article=knees, reviewer=other_reviewer, read_up_to=0)
+    client.force_login(editor)
+    text = client.get(LIST).text
+    assert '<span class="read-share" title="1 of 3 sentences read">33% read</span>' in text
+    assert '<span class="read-share" title="3 of 3 sentences read">100% read</span>' in text
 
 
 def tag_sentence(article: Article, index: int, *, author, tag: str) -> None:
@@ -399,7 +417,10 @@ def test_it_shows_the_outcome_of_assigning_on_the_list(client, reviewer, editor,
     client.force_login(editor)
     response = client.post(ASSIGN, {"articles": [knees.pk], "reviewers": ["rita"]}, follow=True)
     assert "Assigned 1 article to rita (1 new assignment)." in response.text
-    assert '<td class="assignees">rita</td>' in response.text
+    assert (
+        '<td class="assignees">rita'
+        ' <span class="read-share" title="0 of 3 sentences read">0% read</span></td>'
+    ) in response.text
 
 
 def test_it_refuses_assigning_to_reviewers_and_readers(client, reviewer, reader, make_article):

@@ -18,19 +18,23 @@ from claims.api.serializers import (
     AgreementSerializer,
     AssignmentCreateResultSerializer,
     AssignmentCreateSerializer,
+    AssignmentMarkedSerializer,
     AssignmentSerializer,
     AssignmentUpdateSerializer,
     DecisionCreateSerializer,
     DecisionSerializer,
     EventSerializer,
     GridSerializer,
+    ReadThroughSerializer,
+    ReadThroughUpdateSerializer,
     UnanimousResultSerializer,
 )
-from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event
-from claims.permissions import EDITORS, EVERY_ROLE, acting_user
+from claims.models import EDITOR, READER, REVIEWER, Article, Assignment, Event, ReadThrough
+from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user
 from claims.review import selectors as review_selectors
 from claims.review.agreement import corpus_agreement
 from claims.services.errors import Malformed, Rejected
+from claims.services.read_through import read_through_mark
 from claims.services.review import (
     adjudication_finish,
     assignment_delete,
@@ -150,7 +154,9 @@ class AssignmentDetailView(GenericAPIView):
     @extend_schema(
         operation_id="assignments_partial_update",
         request=AssignmentUpdateSerializer,
-        responses=AssignmentSerializer,
+        responses=AssignmentMarkedSerializer,
+        description="Its reviewer marks it done (`done`), or an editor makes it blind. Marking "
+        "done with sentences not read yet is allowed: `sentences_unread` says how many.",
     )
     def patch(self, request: Request, assignment_id: int) -> Response:
         assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
@@ -164,13 +170,95 @@ class AssignmentDetailView(GenericAPIView):
                     assignment_mark(assignment=assignment, done=data["done"], user=user)
         except Assignment.DoesNotExist:
             raise Http404(f"There is no assignment {assignment_id}.") from None
-        return Response(AssignmentSerializer(assignment).data)
+        state = review_selectors.read_through_state(
+            article=assignment.article, reviewer=assignment.reviewer
+        )
+        body = AssignmentSerializer(assignment).data
+        body.update(sentences_read=state.read, sentences_unread=state.unread)
+        return Response(body)
 
     @extend_schema(operation_id="assignments_destroy", responses={204: None})
     def delete(self, request: Request, assignment_id: int) -> Response:
         assignment = review_selectors.assignment_get(user=request.user, pk=assignment_id)
         assignment_delete(assignment=assignment, editor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Read-through -----------------------------------------------------------------------------
+
+
+class ReadThroughView(GenericAPIView):
+    """How far the requesting user has read the article (editors and readers: any reviewer's,
+    with `?reviewer=`). A PUT moves the mark on, never back."""
+
+    roles = {"GET": EVERY_ROLE, "PUT": ANNOTATORS}
+    serializer_class = ReadThroughSerializer
+    parser_classes = [JSONParser]
+    queryset = ReadThrough.objects.none()  # for the schema only
+
+    def get_object(self) -> Article:
+        # What OPTIONS looks up to describe the PUT: the article.
+        return selectors.article_get(pk=self.kwargs["article_id"])
+
+    @extend_schema(
+        operation_id="articles_read_through_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "reviewer",
+                str,
+                required=False,
+                description="A username; editors and readers only. Without it: your own.",
+            )
+        ],
+        responses=ReadThroughSerializer,
+    )
+    def get(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        reviewer = _read_through_reviewer(request)
+        return Response(_read_through_body(article, reviewer))
+
+    @extend_schema(
+        operation_id="articles_read_through_update",
+        request=ReadThroughUpdateSerializer,
+        responses=ReadThroughSerializer,
+    )
+    def put(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(pk=article_id)
+        data = valid_input(ReadThroughUpdateSerializer, request)
+        reviewer = acting_user(request)
+        read_through_mark(article=article, reviewer=reviewer, read_up_to=data["read_up_to"])
+        return Response(_read_through_body(article, reviewer))
+
+
+def _read_through_reviewer(request: Request):
+    """The user whose read-through is asked for: the caller's own, or (for those who see every
+    reviewer's annotations) the one `?reviewer=` names. Anyone else's is not there for a
+    reviewer (404), as their annotations are not."""
+    username = request.query_params.get("reviewer", "")
+    me = acting_user(request)
+    if not username or username == me.get_username():
+        return me
+    if not selectors.user_sees_all_annotations(me):
+        raise Http404(f"There is no read-through of {username}'s for you to see.")
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise Rejected("reviewer", f"Nobody is called {username}.", "does_not_exist")
+    return found
+
+
+def _read_through_body(article: Article, reviewer) -> dict:
+    state = review_selectors.read_through_state(article=article, reviewer=reviewer)
+    return ReadThroughSerializer(
+        {
+            "article": state.article,
+            "reviewer": state.reviewer,
+            "read_up_to": state.read_up_to,
+            "read": state.read,
+            "unread": state.unread,
+            "total": state.total,
+            "updated_at": state.updated_at,
+        }
+    ).data
 
 
 # --- Adjudication -----------------------------------------------------------------------------

@@ -595,6 +595,43 @@ class AssignmentUpdateSerializer(ChangesSerializer):
         return attrs
 
 
+class AssignmentMarkedSerializer(AssignmentSerializer):
+    """An assignment after a change, with how much of the article its reviewer has not read
+    yet: marking a review done with sentences unread is allowed, and said."""
+
+    sentences_read = serializers.IntegerField(read_only=True)
+    sentences_unread = serializers.IntegerField(read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "sentences_read", "sentences_unread"]
+        read_only_fields = fields
+
+
+# --- Read-through -----------------------------------------------------------------------------
+
+
+class ReadThroughSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    reviewer = serializers.CharField(help_text="Whose read-through it is (a username).")
+    read_up_to = serializers.IntegerField(
+        allow_null=True,
+        help_text="The last sentence read (its index); every sentence before it is read too. "
+        "null before the first.",
+    )
+    read = serializers.IntegerField(help_text="How many sentences are read.")
+    unread = serializers.IntegerField(help_text="How many are not read yet.")
+    total = serializers.IntegerField(help_text="How many sentences the article has.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReadThroughUpdateSerializer(InputSerializer):
+    read_up_to = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The last sentence read. An index below the stored one leaves it as it is.",
+    )
+
+
 # --- Adjudication -----------------------------------------------------------------------------
 
 

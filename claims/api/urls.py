@@ -72,6 +72,11 @@ urlpatterns = [
         name="assignment-detail",
     ),
     path(
+        "articles/<int:article_id>/read-through/",
+        review.ReadThroughView.as_view(),
+        name="article-read-through",
+    ),
+    path(
         "articles/<int:article_id>/history/",
         review.ArticleHistoryView.as_view(),
         name="article-history",

@@ -9,9 +9,20 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from claims.models import REVIEWER, Annotation, Article, Assignment, Decision, Event, Sentence, Tag
+from claims.models import (
+    REVIEWER,
+    Annotation,
+    Article,
+    Assignment,
+    Decision,
+    Event,
+    ReadThrough,
+    Sentence,
+    Tag,
+)
 from claims.selectors import (
     Viewer,
     article_sentences,
@@ -373,3 +384,61 @@ def article_events(*, article: Article) -> QuerySet[Event]:
 def annotation_events(*, annotation_id: int) -> QuerySet[Event]:
     """Everything that happened to one annotation, also after it was deleted."""
     return Event.objects.filter(annotation_id=annotation_id).select_related("actor").order_by("id")
+
+
+# --- Read-through -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadThroughState:
+    """How far one reviewer has read one article: `read_up_to` is the last sentence read (None
+    before the first), `read` how many sentences that is, `total` how many the article has."""
+
+    article: int
+    reviewer: str
+    read_up_to: int | None
+    read: int
+    total: int
+    updated_at: Any
+
+    @property
+    def unread(self) -> int:
+        return self.total - self.read
+
+
+def read_through_state(*, article: Article, reviewer: Any) -> ReadThroughState:
+    """One reviewer's read-through of one article, in one query."""
+    stored = ReadThrough.objects.filter(article=article, reviewer=reviewer)
+    row = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(
+            read_up_to=Subquery(stored.values("read_up_to")[:1]),
+            read_at=Subquery(stored.values("updated_at")[:1]),
+            total=Count("sentences"),
+        )
+        .values("read_up_to", "read_at", "total")
+        .get()
+    )
+    read_up_to = row["read_up_to"]
+    return ReadThroughState(
+        article=article.pk,
+        reviewer=reviewer.get_username(),
+        read_up_to=read_up_to,
+        read=0 if read_up_to is None else read_up_to + 1,
+        total=row["total"],
+        updated_at=row["read_at"],
+    )
+
+
+def read_up_to(*, article: Article, reviewer: Any) -> int | None:
+    """The last sentence of the article the reviewer has read, None before the first."""
+    stored = ReadThrough.objects.filter(article=article, reviewer=reviewer)
+    return stored.values_list("read_up_to", flat=True).first()
+
+
+def sentences_read(*, article_ref: Any, reviewer_ref: Any) -> Coalesce:
+    """How many sentences a reviewer has read of an article, as an expression over outer
+    references (an assignment's article and reviewer): for one list query, however long."""
+    stored = ReadThrough.objects.filter(article=article_ref, reviewer=reviewer_ref)
+    read_up_to = Subquery(stored.values("read_up_to")[:1])
+    return Coalesce(read_up_to + 1, Value(0))

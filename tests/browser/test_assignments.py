@@ -72,7 +72,9 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_works_through_
     expect(desk.get_by_role("status")).to_have_text(
         "Assigned 2 articles to omar and rita (4 new assignments)."
     )
-    expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text("omar, rita")
+    expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text(
+        "omar 0% read, rita 0% read"
+    )
     expect(_row(desk, "Hair loss cured").locator(".assignees")).to_have_text("—")
     assert set(Assignment.objects.values_list("article__title", "reviewer__username")) == {
         ("Knee regeneration", "omar"),
@@ -93,8 +95,10 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_works_through_
 
     page.get_by_role("link", name="Knee regeneration").click()
     page.wait_for_selector('body[data-ready="true"]')
+    page.get_by_role("button", name="Mark my review done").click()
+    # Read through or not: done with sentences unread is the reviewer's call, asked first.
     with page.expect_response(lambda r: r.request.method == "PATCH") as marked:
-        page.get_by_role("button", name="Mark my review done").click()
+        page.get_by_role("button", name="Mark done anyway").click()
     assert marked.value.status == 200
     expect(page.locator("#assignment-state")).to_have_text("Your review is done")
     done = Assignment.objects.get(article=articles["knees"], reviewer=reviewer)
@@ -109,6 +113,7 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_works_through_
     expect(page.get_by_role("heading", level=1)).to_have_text("Cord blood for autism")
     expect(page.locator("#next-assigned")).to_be_empty()
     page.get_by_role("button", name="Mark my review done").click()
+    page.get_by_role("button", name="Mark done anyway").click()
     expect(page.locator("#next-assigned")).to_have_text("Nothing else is assigned to you.")
     page.get_by_role("button", name="Reopen my review").click()
     expect(page.locator("#next-assigned")).to_be_empty()
@@ -123,7 +128,9 @@ def test_it_lets_an_editor_assign_articles_that_the_reviewer_then_works_through_
     # rita's tag on a sentence omar has not read yet: a disagreement the editor must settle.
     make_annotation(author=reviewer, article=articles["knees"], tag="overstated", sentences=(0, 0))
     desk.reload()
-    expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text("omar, rita ✓")
+    expect(_row(desk, "Knee regeneration").locator(".assignees")).to_have_text(
+        "omar 0% read, rita ✓ 0% read"
+    )
     expect(_row(desk, "Knee regeneration").locator(".disagreements")).to_have_text("1")
     expect(_row(desk, "Cord blood for autism").locator(".disagreements")).to_have_text("0")
     _row(desk, "Knee regeneration").locator(".disagreements a").click()

@@ -2,10 +2,11 @@
 // suggested tags, wires the controls.
 import { $, element } from "./dom.js";
 import { forgetOtherReviewers, setUpFind } from "./find.js";
-import { onClick, onKey, onPointerUp, tagSelection } from "./input.js";
+import { markReadHere, onClick, onKey, onPointerUp, tagSelection } from "./input.js";
 import { setUpLayout } from "./layout.js";
 import { newItem, panelCounts, setPanelFilter } from "./panel.js";
 import { showNextAssigned } from "./queue.js";
+import { onReadChange, saveReading, sentencesRead, setUpReading, tracksReading } from "./read.js";
 import { undo } from "./saving.js";
 import { focusSentence, redrawSentences, selectSentence, showProgress, showSelection } from "./sentences.js";
 import {
@@ -78,18 +79,33 @@ function showAll(rows) {
 
 // ---------------------------------------------------------------- the reviewer's assignment, marked done
 
-async function toggleReviewDone() {
+function onReviewButton() {
   const done = !data.assignment.done;
   if (done && anyUnsaved()) {
     return say("Some changes are not saved yet: retry or undo them before marking your review done.", "error");
   }
+  const unread = sentences.length - sentencesRead();
+  if (done && tracksReading() && unread > 0) {
+    // Done with sentences unread is allowed, once the reviewer has said so.
+    const them = unread === 1 ? "1 sentence is" : `${unread} sentences are`;
+    $("unread-message").textContent =
+      `${them} not marked read yet (of ${sentences.length}). Mark your review done anyway?`;
+    return $("unread-warning").showModal();
+  }
+  return markReviewDone(done);
+}
+
+async function markReviewDone(done) {
   const button = $("review-button");
   button.disabled = true;
   try {
+    await saveReading();
     const assignment = await api.patch(data.assignment.url, { done });
     data.assignment.done = assignment.done;
     showAssignment();
-    say(assignment.done ? "Your review is marked done." : "Your review is open again.");
+    const unread = assignment.sentences_unread;
+    const left = unread ? ` (${unread} of ${sentences.length} sentences not read)` : "";
+    say(assignment.done ? `Your review is marked done${left}.` : "Your review is open again.");
     showNextAssigned(assignment.done);
   } catch (error) {
     say(`Your review was not marked: ${error.message}`, "error");
@@ -158,7 +174,22 @@ function start() {
   docEl.addEventListener("mouseup", onPointerUp);
   docEl.addEventListener("click", onClick);
   $("undo-button").addEventListener("click", undo);
-  if (data.assignment) $("review-button").addEventListener("click", toggleReviewDone);
+  if (data.assignment) {
+    $("review-button").addEventListener("click", onReviewButton);
+    // The answer is read from the button pressed, as in the "accept a whole tag" box.
+    $("unread-warning")
+      .querySelector("form")
+      .addEventListener("submit", (event) => {
+        if (event.submitter?.value === "done") markReviewDone(true);
+      });
+    $("unread-warning").addEventListener("close", () => focusSentence(ui.cursor));
+  }
+  setUpReading();
+  onReadChange(showProgress);
+  $("read-button")?.addEventListener("click", () => {
+    markReadHere();
+    focusSentence(ui.cursor);
+  });
   $("help-button").addEventListener("click", () => $("shortcuts").showModal());
   $("panel-filter").addEventListener("change", (event) => setPanelFilter(event.target.value));
   $("exact-toggle").addEventListener("change", () => {

@@ -45,11 +45,15 @@ export class Api {
     return this.request("PATCH", url, body);
   }
 
+  put(url, body, options = {}) {
+    return this.request("PUT", url, body, options);
+  }
+
   delete(url) {
     return this.request("DELETE", url);
   }
 
-  async request(method, url, body) {
+  async request(method, url, body, { keepalive = false } = {}) {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers["X-CSRFToken"] = this.csrfToken;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -57,6 +61,7 @@ export class Api {
       method,
       headers,
       credentials: "same-origin",
+      keepalive,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status === 204) return null;

@@ -12,6 +12,7 @@ import {
 } from "./find.js";
 import { codePointLength } from "./offsets.js";
 import { noteEdit, setPanelFilter } from "./panel.js";
+import { markPassed, markReadUpTo, sentencesRead, tracksReading } from "./read.js";
 import { annotationCreate, annotationsDelete, undo } from "./saving.js";
 import { focusSentence, moveCursor, quoteOf, selectSentence, selection, showSelection } from "./sentences.js";
 import { acceptAtSelection, acceptTagAtSelection, dismissAtSelection } from "./suggestions.js";
@@ -66,14 +67,27 @@ export function onKey(event) {
   if (handled) event.preventDefault();
 }
 
+function moveOn(extend) {
+  markPassed(ui.cursor);
+  moveCursor(1, extend);
+}
+
+export function markReadHere() {
+  if (!tracksReading()) return say("Your role reads articles without keeping a read-through.", "error");
+  const here = Math.max(ui.anchor, ui.cursor);
+  if (!markReadUpTo(here)) return say(`You have read past here already (${sentencesRead()} sentences).`);
+  say(`Marked read up to here: ${here + 1} of ${sentences.length} sentences.`);
+}
+
 function handleKey(key, shift) {
-  if (key === "j" || key === "ArrowDown" || (shift && key === "ArrowRight")) moveCursor(1, shift);
+  if (key === "j" || key === "ArrowDown" || (shift && key === "ArrowRight")) moveOn(shift);
   else if (key === "k" || key === "ArrowUp" || (shift && key === "ArrowLeft")) moveCursor(-1, shift);
-  else if (key === "J") moveCursor(1, true);
+  else if (key === "J") moveOn(true);
   else if (key === "K") moveCursor(-1, true);
   else if (tagByKey.has(key)) tagSelection(tagByKey.get(key));
   else if (/^[0-9]$/.test(key)) say(`No tag has the key ${key}. The palette shows each tag's key.`);
   else if (key === "n") noteAtSelection();
+  else if (key === "m") markReadHere();
   else if (key === "a") acceptAtSelection();
   else if (key === "A") acceptTagAtSelection();
   else if (key === "x") dismissAtSelection();

@@ -1,5 +1,6 @@
 // The article's sentences: the tags drawn on them, the selection and the roving focus.
 import { $ } from "./dom.js";
+import { sentencesRead, tracksReading } from "./read.js";
 import { annotations, bySentence, docEl, highlights, sentences, suggestedBySentence, ui } from "./state.js";
 
 export function selection() {
@@ -55,7 +56,8 @@ export function showSelection() {
 }
 
 export function showProgress() {
-  $("progress").textContent = `${bySentence.size} / ${sentences.length} sentences tagged`;
+  const read = tracksReading() ? ` / ${sentencesRead()} read` : "";
+  $("progress").textContent = `${bySentence.size} tagged${read} / ${sentences.length} sentences`;
 }
 
 export function quoteOf(start, end) {
