@@ -34,26 +34,14 @@ def cluster_get(*, pk: Any) -> ClaimCluster:
 def cluster_members(*, cluster: ClaimCluster, user: Viewer) -> list[dict[str, Any]]:
     """The cluster's sentences with their article and the tags on each (the annotations the
     user may see, counted per tag), in article order: two queries."""
-    rows: list[dict[str, Any]] = list(
-        map(
-            dict,
-            ClusterMember.objects.filter(cluster=cluster)
-            .order_by("sentence__article__publisher", "sentence__article_id", "sentence__index")
-            .values(
-                id=F("sentence_id"),
-                index=F("sentence__index"),
-                start=F("sentence__start"),
-                end=F("sentence__end"),
-                text=F("sentence__text"),
-                article_id=F("sentence__article_id"),
-                article_title=F("sentence__article__title"),
-                article_publisher=F("sentence__article__publisher"),
-            ),
+    rows = _member_rows(
+        ClusterMember.objects.filter(cluster=cluster).order_by(
+            "sentence__article__publisher", "sentence__article_id", "sentence__index"
         )
     )
     tags = _member_tags(Q(cluster=cluster), user)
     for row in rows:
-        row["tags"] = tags.get(row["id"], [])
+        row["tags"] = tags.get(row["sentence_id"], [])
     return rows
 
 
@@ -61,29 +49,29 @@ def cluster_export_rows(*, clusters: QuerySet[ClaimCluster], user: Viewer) -> li
     """Every listed cluster with its members, for the CSV and JSON exports."""
     listed = list(clusters)
     members_of: dict[int, list[dict[str, Any]]] = {c.pk: [] for c in listed}
-    rows: list[dict[str, Any]] = list(
-        map(
-            dict,
-            ClusterMember.objects.filter(cluster__in=clusters)
-            .order_by("cluster_id", "sentence__article_id", "sentence__index")
-            .values(
-                "cluster_id",
-                id=F("sentence_id"),
-                index=F("sentence__index"),
-                start=F("sentence__start"),
-                end=F("sentence__end"),
-                text=F("sentence__text"),
-                article_id=F("sentence__article_id"),
-                article_title=F("sentence__article__title"),
-                article_publisher=F("sentence__article__publisher"),
-            ),
+    rows = _member_rows(
+        ClusterMember.objects.filter(cluster__in=clusters).order_by(
+            "cluster_id", "sentence__article_id", "sentence__index"
         )
     )
     tags = _member_tags(Q(cluster__in=clusters), user)
     for row in rows:
-        row["tags"] = tags.get(row["id"], [])
+        row["tags"] = tags.get(row["sentence_id"], [])
         members_of[row["cluster_id"]].append(row)
     return [{"cluster": cluster, "members": members_of[cluster.pk]} for cluster in listed]
+
+
+def _member_rows(members: QuerySet[ClusterMember]) -> list[dict[str, Any]]:
+    rows = members.values(
+        "cluster_id",
+        "sentence_id",
+        index=F("sentence__index"),
+        text=F("sentence__text"),
+        article_id=F("sentence__article_id"),
+        article_title=F("sentence__article__title"),
+        article_publisher=F("sentence__article__publisher"),
+    )
+    return [dict(row) for row in rows]
 
 
 def _member_tags(members: Q, user: Viewer) -> dict[int, list[dict[str, Any]]]:
