@@ -16,7 +16,14 @@ from claims import selectors
 from claims.forms import ArticleListForm, ArticleUploadForm, AssignmentForm, form_rejected
 from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
-from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
+from claims.permissions import (
+    ANNOTATORS,
+    CORPUS_READERS,
+    EDITORS,
+    EVERY_ROLE,
+    acting_user,
+    role_required,
+)
 from claims.review.selectors import open_disagreements_per_article, user_assignment
 from claims.services import tokens
 from claims.services.articles import (
@@ -343,3 +350,26 @@ def corpus_search(request: HttpRequest) -> HttpResponse:
         "tags": list(Tag.objects.filter(archived=False).order_by("order", "name")),
     }
     return render(request, "claims/search.html", context)
+
+
+@role_required(CORPUS_READERS)
+def claim_clusters(request: HttpRequest) -> HttpResponse:
+    """The claims several articles make, most publishers first, each opening on its sentences
+    (clusters.js calls the REST API); editors tag a listed sentence as the others are tagged
+    and start a rebuild."""
+    is_editor = EDITOR in selectors.user_roles(request.user)
+    page_data = {
+        "csrf": get_token(request),
+        "can_annotate": is_editor,
+        "clusters_url": reverse("api:cluster-list"),
+        "export_url": reverse("api:cluster-export"),
+        "jobs_url": reverse("api:cluster-jobs"),
+        "annotations_url": reverse("api:annotation-list"),
+    }
+    context = {
+        "page_data": page_data,
+        "is_editor": is_editor,
+        "tags": Tag.objects.filter(archived=False).order_by("order", "name"),
+        "publishers": selectors.article_publishers(),
+    }
+    return render(request, "claims/clusters.html", context)

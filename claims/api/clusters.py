@@ -25,8 +25,8 @@ from claims.api.pagination import OrderedCursorPagination
 from claims.api.params import ID_SCHEMA
 from claims.api.similar import SimilarArticleSerializer
 from claims.exports.cells import spreadsheet_row
-from claims.models import EDITOR, READER, ClaimCluster, ClusterJob
-from claims.permissions import EDITORS, acting_user
+from claims.models import ClaimCluster, ClusterJob
+from claims.permissions import CORPUS_READERS, EDITORS, acting_user
 from claims.selectors import row_or_404
 from claims.selectors_clusters import (
     cluster_export_rows,
@@ -37,7 +37,6 @@ from claims.selectors_clusters import (
 )
 from claims.services.clusters import cluster_job_start
 
-CORPUS_READERS = frozenset({EDITOR, READER})
 EXPORT_LIMIT = 5_000  # clusters in one export
 
 

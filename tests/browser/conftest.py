@@ -38,7 +38,7 @@ TIMEOUT_MS = 10_000
 EXPECTED_PATHS = re.compile(
     r"^/(|articles/new/|articles/\d+/|articles/\d+/adjudicate/|articles/\d+/history/"
     r"|articles/\d+/report/|articles/\d+/report\.xlsx|reports/|vocabulary/|vocabulary/edit/"
-    r"|articles/assign/|accounts/login/|suggestions/|profile/"
+    r"|articles/assign/|accounts/login/|suggestions/|profile/|claims/clusters/"
     r"|static/claims/[\w.-]+|api/v1/.*)$"
 )
 ANNOTATIONS_API = "/api/v1/annotations/"

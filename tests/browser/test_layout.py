@@ -53,6 +53,7 @@ def test_no_page_is_wider_than_the_window(signed_in_page, editor, long_article, 
         "/profile/",
         "/vocabulary/",
         "/suggestions/",
+        "/claims/clusters/",
     ):
         page.goto(path)
         page.wait_for_load_state("load")
