@@ -168,7 +168,20 @@ form.addEventListener("submit", (event) => {
 });
 more.addEventListener("click", () => next && fetchPage(next, false));
 
+async function showOne(id) {
+  // A link to one cluster (from the corpus report): that cluster, open on its sentences.
+  try {
+    const cluster = await api.get(`${data.clusters_url}${id}/`);
+    const item = clusterItem(cluster);
+    list.replaceChildren(item);
+    item.querySelector("details").open = true;
+  } catch (error) {
+    status.textContent = `Could not load the cluster: ${error.message}`;
+  }
+}
+
 const given = new URLSearchParams(window.location.search);
 for (const [name, value] of given) if (form.elements[name]) form.elements[name].value = value;
-show();
+if (/^\d+$/.test(given.get("cluster") || "")) showOne(given.get("cluster"));
+else show();
 api.get(data.jobs_url).then((jobs) => jobs.length && watch(jobs[0]));
