@@ -9,19 +9,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-INDEX = "cluster_claim_key_trgm_idx"
+INDEXES = {
+    # A new sentence alike to a cluster's key (claims.services.clusters).
+    "cluster_claim_key_trgm_idx": "claims_claimcluster USING gin (claim_key gin_trgm_ops)",
+    # ... and, first, one with the very key: a hash, as keys can pass a B-tree's row limit.
+    "cluster_claim_key_hash_idx": "claims_claimcluster USING hash (claim_key)",
+}
 
 
-def index_create(apps, schema_editor):
+def indexes_create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX {INDEX} ON claims_claimcluster USING gin (claim_key gin_trgm_ops)"
-        )
+        for name, target in INDEXES.items():
+            schema_editor.execute(f"CREATE INDEX {name} ON {target}")
 
 
-def index_drop(apps, schema_editor):
+def indexes_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        for name in INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -178,5 +183,5 @@ class Migration(migrations.Migration):
             model_name="clustermember",
             index=models.Index(fields=["cluster", "sentence"], name="cluster_member_idx"),
         ),
-        migrations.RunPython(index_create, index_drop),
+        migrations.RunPython(indexes_create, indexes_drop),
     ]
