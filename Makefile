@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-dev chromium
 	$(PY) bench/segmenters.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/suggest.py
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/similar.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret} $(PY) bench/clusters.py
 
 screenshots: $(VENV)/.installed-dev chromium
 	$(PY) docs/screenshots.py

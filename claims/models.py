@@ -557,3 +557,81 @@ class SuggestionRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk}: {self.done}/{self.total} {self.state}"
+
+
+class ClaimCluster(models.Model):
+    """Tagged sentences of two or more articles that make one claim (claims.similar.clusters),
+    with what the list shows stored so that listing them reads no members."""
+
+    representative = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
+    claim_key = models.TextField(
+        help_text="The representative's claim key (claims.similar.normalise.claim_key): what "
+        "a new sentence is compared with to join the cluster."
+    )
+    publisher_count = models.PositiveIntegerField(default=0)
+    article_count = models.PositiveIntegerField(default=0)
+    member_count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(
+        null=True, blank=True, help_text="When the earliest article holding it was stored."
+    )
+    last_seen = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest article holding it was stored."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="clusters")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-publisher_count", "-article_count", "id"]
+        indexes = [
+            models.Index(
+                fields=["-publisher_count", "-article_count", "id"], name="cluster_publishers_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"cluster {self.pk}: {self.article_count} articles"
+
+
+class ClusterMember(models.Model):
+    """A sentence in a cluster; a sentence is in one cluster at most."""
+
+    cluster = models.ForeignKey(ClaimCluster, on_delete=models.CASCADE, related_name="members")
+    sentence = models.OneToOneField(
+        Sentence, on_delete=models.CASCADE, related_name="cluster_membership"
+    )
+
+    class Meta:
+        ordering = ["cluster", "sentence"]
+        indexes = [models.Index(fields=["cluster", "sentence"], name="cluster_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sentence_id} in {self.cluster_id}"
+
+
+class ClusterJob(models.Model):
+    """A background rebuild of every cluster, with its progress in steps."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        FINISHED = "finished"
+        FAILED = "failed"
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=80, blank=True, help_text="What the job is doing now.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    clusters = models.PositiveIntegerField(default=0, help_text="Clusters made, once finished.")
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"cluster job {self.pk}: {self.done}/{self.total} {self.state}"

@@ -17,6 +17,8 @@ from claims.selectors import user_roles
 EVERY_ROLE = frozenset({REVIEWER, EDITOR, READER})
 ANNOTATORS = frozenset({REVIEWER, EDITOR})
 EDITORS = frozenset({EDITOR})
+# The roles that see every reviewer's annotations, and so what is made of all of them.
+CORPUS_READERS = frozenset({EDITOR, READER})
 
 
 def role_required(roles: frozenset[str]) -> Callable:

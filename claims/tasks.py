@@ -1,9 +1,11 @@
 """Background work, run by `manage.py db_worker`: suggested tags for a new article (or a
-bulk import's new articles), and corpus-wide suggestion runs whose progress editors watch."""
+bulk import's new articles), corpus-wide suggestion runs whose progress editors watch, and the
+claim clusters (rebuilt by an editor's job, updated as sentences get tagged)."""
 
 from django.tasks import task
 
-from claims.models import Article, SuggestionRun
+from claims.models import Article, ClusterJob, SuggestionRun
+from claims.services.clusters import cluster_job_execute, clusters_article_update
 from claims.services.suggestions import suggestion_run_execute, suggestions_compute
 
 
@@ -28,3 +30,17 @@ def suggest_corpus(run_id: int) -> int:
     """Every article the run's version has no suggestions for yet."""
     run = SuggestionRun.objects.select_related("model").get(pk=run_id)
     return suggestion_run_execute(run=run).done
+
+
+@task
+def clusters_rebuild(job_id: int) -> int:
+    """Every claim cluster made again from the tagged sentences (an editor's job)."""
+    job = ClusterJob.objects.get(pk=job_id)
+    return cluster_job_execute(job=job).clusters
+
+
+@task
+def clusters_update_articles(article_ids: list[int]) -> int:
+    """The clusters brought up to date with newly tagged sentences of these articles (queued
+    when annotations are made); the number of clusters touched."""
+    return sum(len(clusters_article_update(article_id=pk)) for pk in article_ids)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("vocabulary/edit/", views.vocabulary_edit, name="vocabulary_edit"),
     path("suggestions/", views.suggester, name="suggester"),
     path("search/", views.corpus_search, name="search"),
+    path("claims/clusters/", views.claim_clusters, name="clusters"),
     path("vocabulary/<slug:slug>", views.vocabulary_tag, name="vocabulary_tag"),
     path("profile/token/", views.token_create, name="token_create"),
     path("profile/token/revoke/", views.token_revoke, name="token_revoke"),

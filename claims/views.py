@@ -24,7 +24,14 @@ from claims.ingest.types import MediaType
 from claims.iris import tag_iri
 from claims.models import EDITOR, REVIEWER, Article, Assignment, Tag
 from claims.original_page import RENDER_MAX_BYTES, RenderError, sanitised_bounded
-from claims.permissions import ANNOTATORS, EDITORS, EVERY_ROLE, acting_user, role_required
+from claims.permissions import (
+    ANNOTATORS,
+    CORPUS_READERS,
+    EDITORS,
+    EVERY_ROLE,
+    acting_user,
+    role_required,
+)
 from claims.review.selectors import (
     open_disagreements_per_article,
     read_up_to,
@@ -427,3 +434,26 @@ def article_original_page(request: HttpRequest, article_id: int) -> HttpResponse
     response = render(request, "claims/original_page.html", context)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@role_required(CORPUS_READERS)
+def claim_clusters(request: HttpRequest) -> HttpResponse:
+    """The claims several articles make, most publishers first, each opening on its sentences
+    (clusters.js calls the REST API); editors tag a listed sentence as the others are tagged
+    and start a rebuild."""
+    is_editor = EDITOR in selectors.user_roles(request.user)
+    page_data = {
+        "csrf": get_token(request),
+        "can_annotate": is_editor,
+        "clusters_url": reverse("api:cluster-list"),
+        "export_url": reverse("api:cluster-export"),
+        "jobs_url": reverse("api:cluster-jobs"),
+        "annotations_url": reverse("api:annotation-list"),
+    }
+    context = {
+        "page_data": page_data,
+        "is_editor": is_editor,
+        "tags": Tag.objects.filter(archived=False).order_by("order", "name"),
+        "publishers": selectors.article_publishers(),
+    }
+    return render(request, "claims/clusters.html", context)

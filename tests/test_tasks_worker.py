@@ -1,5 +1,5 @@
 """The background work through a real worker: `manage.py db_worker` started as its own
-process on the test database runs the tasks that an upload and a corpus run queue."""
+process on the test database runs the tasks that an upload, a corpus run and tagging queue."""
 
 import subprocess
 
@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from claims.models import Article, Suggestion, SuggestionRun
+from claims.models import Article, ClaimCluster, Suggestion, SuggestionRun
+from claims.services.annotations import AnnotationDraft, annotation_create
 from claims.services.articles import Upload, article_ingest
 from claims.services.suggestions import suggestion_run_start
 from tests.servers import server_environment, worker_run
@@ -56,3 +57,21 @@ def test_the_worker_runs_a_corpus_run_to_the_end_with_its_progress():
     for article in articles:
         assert Suggestion.objects.filter(article=article, model=run.model).exists()
     assert not SuggestionRun.objects.filter(state__in=["queued", "running"]).exists()
+
+
+def test_the_worker_clusters_a_claim_once_a_second_article_tagging_it_commits(reviewer):
+    claim = "Our stem cells cure arthritis completely."
+    first, second = (upload(f"Clinic {n} welcomes you.\n{claim}\n") for n in range(2))
+    for article in (first, second):
+        annotation_create(
+            author=reviewer,
+            draft=AnnotationDraft(article_id=article.pk, tag="overstated", sentences=(1, 1)),
+        )
+    queued = DBTaskResult.objects.filter(task_path="claims.tasks.clusters_update_articles")
+    assert queued.count() == 2
+    finished = run_worker()
+    assert finished.returncode == 0, finished.stderr
+    assert set(queued.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    cluster = ClaimCluster.objects.get()
+    assert (cluster.article_count, cluster.member_count) == (2, 2)
+    assert list(cluster.tags.values_list("slug", flat=True)) == ["overstated"]

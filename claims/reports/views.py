@@ -19,12 +19,15 @@ from claims.forms import ArticleReportForm, CorpusReportForm, filter_summary
 from claims.models import Annotation
 from claims.permissions import EVERY_ROLE, role_required
 from claims.reports import charts, contents
+from claims.selectors_clusters import clusters_list
 
 ARTICLE_PAGE = "claims/report_article.html"
 CORPUS_PAGE = "claims/report_corpus.html"
 # The bar chart draws this many publishers (those with most flags) so that it fits on a PDF
 # page; the table beside it lists them all.
 CHART_PUBLISHERS = 10
+# The claims quoted by the most publishers, listed in the corpus report.
+TOP_CLUSTERS = 10
 # WeasyPrint lays a PDF out whole, at several milliseconds per flagged sentence: an article's
 # PDF lists this many annotations at most (and says so) to finish well inside a request.
 PDF_FLAGGED_LIMIT = 1_000
@@ -99,6 +102,12 @@ def _article_context(
         "agreement": contents.agreement_section(user=request.user, filters=filters),
         "final": filters.final,
         "own_only": not selectors.user_sees_all_annotations(request.user),
+        # Made of every reviewer's tags: only for the roles that see them all.
+        "top_clusters": (
+            list(clusters_list()[:TOP_CLUSTERS])
+            if selectors.user_sees_all_annotations(request.user)
+            else None
+        ),
         "filters": filter_summary(form),
         "sentences": article.sentences.count(),
         "article_url": reverse("claims:article_detail", args=[article.pk]),
@@ -204,6 +213,12 @@ def _corpus_context(
         "month_chart": _month_chart(report.by_month),
         "chart_publishers": CHART_PUBLISHERS,
         "own_only": not selectors.user_sees_all_annotations(request.user),
+        # Made of every reviewer's tags: only for the roles that see them all.
+        "top_clusters": (
+            list(clusters_list()[:TOP_CLUSTERS])
+            if selectors.user_sees_all_annotations(request.user)
+            else None
+        ),
         "filters": filter_summary(form),
         "query": query,
         "downloads": _corpus_downloads(query),

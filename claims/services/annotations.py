@@ -2,6 +2,7 @@
 in batches, changed and deleted only by their author, every step recorded in the history."""
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -126,11 +127,21 @@ def _annotations_insert(
     with transaction.atomic():
         created = Annotation.objects.bulk_create(annotations, batch_size=1000)
         events_record(annotation_event(a, Event.Kind.CREATED) for a in created)
+        clusters_update_queue(article_ids={a.article_id for a in created})
         if new:
             Article.objects.filter(pk__in=new, status=Article.Status.NEW).update(
                 status=Article.Status.IN_REVIEW
             )
     return created
+
+
+def clusters_update_queue(*, article_ids: set[int]) -> None:
+    """Once the transaction commits, bring the claim clusters up to date with the sentences
+    of these articles that were just tagged (in the worker: it compares with the corpus)."""
+    from claims.tasks import clusters_update_articles  # the task module imports services
+
+    if article_ids:
+        transaction.on_commit(partial(clusters_update_articles.enqueue, sorted(article_ids)))
 
 
 class _DraftContext:

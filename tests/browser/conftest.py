@@ -39,7 +39,7 @@ EXPECTED_PATHS = re.compile(
     r"^/(|articles/new/|articles/\d+/|articles/\d+/adjudicate/|articles/\d+/history/"
     r"|articles/\d+/original/page/"
     r"|articles/\d+/report/|articles/\d+/report\.xlsx|reports/|vocabulary/|vocabulary/edit/"
-    r"|articles/assign/|accounts/login/|suggestions/|profile/|search/"
+    r"|articles/assign/|accounts/login/|suggestions/|profile/|search/|claims/clusters/"
     r"|static/claims/[\w.-]+|api/v1/.*)$"
 )
 ANNOTATIONS_API = "/api/v1/annotations/"

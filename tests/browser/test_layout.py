@@ -54,6 +54,7 @@ def test_no_page_is_wider_than_the_window(signed_in_page, editor, long_article, 
         "/vocabulary/",
         "/suggestions/",
         "/search/?q=knee",
+        "/claims/clusters/",
     ):
         page.goto(path)
         page.wait_for_load_state("load")
