@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "claims.models.Article.Status",
+        # Corpus suggestion runs and cluster rebuilds go through the same states.
+        "JobStateEnum": "claims.models.ClusterJob.State",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

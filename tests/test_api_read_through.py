@@ -99,8 +99,12 @@ def test_it_hides_another_reviewers_read_through_from_a_reviewer(
 def test_it_rejects_an_editors_ask_for_nobody(api_for, editor, article):
     response = api_for(editor).get(url(article.pk), {"reviewer": "nobody"})
 
-    assert response.status_code == 400
-    assert response.json() == {"reviewer": ["Nobody is called nobody."]}
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "Nobody is called nobody.",
+        "code": response.json()["code"],
+        "field": "reviewer",
+    }
 
 
 def test_it_answers_404_for_an_article_that_is_not_there(api_for, reviewer, article):
@@ -133,12 +137,11 @@ def test_it_refuses_readers_a_read_through_and_accounts_without_a_role_everythin
 def test_it_rejects_a_sentence_past_the_last(api_for, reviewer, article):
     response = api_for(reviewer).put(url(article.pk), {"read_up_to": 4}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {
-        "read_up_to": [
-            f"Article {article.pk} has no sentence 4: its 4 sentences are numbered 0 to 3."
-        ]
-    }
+    assert response.status_code == 422
+    assert response.json()["field"] == "read_up_to"
+    assert response.json()["detail"] == (
+        f"Article {article.pk} has no sentence 4: its 4 sentences are numbered 0 to 3."
+    )
     assert stored() == []
 
 

@@ -236,16 +236,17 @@ def test_it_still_reads_an_ordinary_docx_through_the_rebuilt_package():
 
 
 @pytest.mark.django_db
-def test_the_api_answers_a_docx_bomb_with_400_naming_the_limit_and_stores_nothing(
+def test_the_api_answers_a_docx_bomb_with_422_naming_the_limit_and_stores_nothing(
     api_for, reviewer, settings
 ):
     settings.MAX_UNPACKED_MB = 50
     response = upload(api_for(reviewer), "brochure.docx", docx_bomb(300))
-    assert response.status_code == 400
-    assert response.json()["file"] == [
+    assert response.status_code == 422
+    assert response.json()["field"] == "file"
+    assert response.json()["detail"] == (
         "Its part word/document.xml unpacks to 300 MB; the most Claimscope unpacks from one "
         "upload is 50 MB."
-    ]
+    )
     assert not Article.objects.exists()
     assert not Sentence.objects.exists()
 

@@ -102,12 +102,8 @@ def _article_context(
         "agreement": contents.agreement_section(user=request.user, filters=filters),
         "final": filters.final,
         "own_only": not selectors.user_sees_all_annotations(request.user),
-        # Made of every reviewer's tags: only for the roles that see them all.
-        "top_clusters": (
-            list(clusters_list()[:TOP_CLUSTERS])
-            if selectors.user_sees_all_annotations(request.user)
-            else None
-        ),
+        # The corpus's claims quoted by the most clinics belong to the corpus report only.
+        "top_clusters": None,
         "filters": filter_summary(form),
         "sentences": article.sentences.count(),
         "article_url": reverse("claims:article_detail", args=[article.pk]),

@@ -230,6 +230,6 @@ def test_it_shows_a_reviewer_the_final_tags_read_only_once_the_article_is_adjudi
     desk.show_annotations_of("Final")
     expect(desk.items).to_have_count(1)
     expect(desk.items.first.get_by_role("button")).to_have_text(
-        [re.compile("Stem cells regrow cartilage"), "History"]
+        [re.compile("Stem cells regrow cartilage"), "History", "Replies"]
     )
     expect(desk.items.first.locator("select")).to_have_count(0)
