@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from claims.similar.quality import Pair, similarity
+from claims.similar.quality import Counts, Pair, similarity
 
 
 @dataclass(frozen=True)
@@ -86,28 +86,9 @@ def _cluster_of(groups: Sequence[KeyGroup]) -> Cluster:
 
 
 @dataclass(frozen=True)
-class CoMembership:
+class CoMembership(Counts):
     """How often two labelled sentences share a cluster when, and only when, they make the
     same claim."""
-
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def co_membership(pairs: Sequence[Pair], *, keys: dict[str, str], threshold: float) -> CoMembership:

@@ -34,8 +34,9 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class Quality:
-    threshold: float
+class Counts:
+    """Labelled pairs found and missed, with precision, recall and F1 of them."""
+
     true_positives: int
     false_positives: int
     false_negatives: int
@@ -54,6 +55,13 @@ class Quality:
     def f1(self) -> float:
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class Quality(Counts):
+    """The counts of claim-text similarity at one threshold."""
+
+    threshold: float
 
 
 def trigrams(text: str) -> set[str]:
@@ -91,7 +99,7 @@ def quality_at(pairs: Iterable[Pair], threshold: float) -> Quality:
         tp += matched and pair.same
         fp += matched and not pair.same
         fn += pair.same and not matched
-    return Quality(threshold, tp, fp, fn)
+    return Quality(true_positives=tp, false_positives=fp, false_negatives=fn, threshold=threshold)
 
 
 def threshold_tuned(pairs: Sequence[Pair], thresholds: Sequence[float] = THRESHOLDS) -> Quality:
