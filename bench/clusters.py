@@ -21,7 +21,6 @@ import os
 import random
 import statistics
 import time
-from hashlib import sha256
 
 from harness import project_on_path
 
@@ -95,7 +94,7 @@ def _new_articles(first: int) -> list:
     from django.db import transaction
 
     from claims.bulk_rows import rows_insert
-    from claims.models import Annotation, Article, Tag
+    from claims.models import Annotation, Tag
     from claims.suggest.corpus import HELDOUT_DIR, TRAIN_DIR, read_gold
 
     pool = sorted({s.text for s in read_gold([TRAIN_DIR, HELDOUT_DIR]) if len(s.text) > 20})
@@ -105,15 +104,8 @@ def _new_articles(first: int) -> list:
     ]
     loaded = corpus.articles_insert(
         articles=[
-            Article(
-                title=f"New clinic page {n + 1}",
-                publisher=f"New clinic {n + 1}",
-                media_type="text/plain",
-                original_size=len(text),
-                text=text,
-                text_length=len(text),
-                content_sha256=sha256(text.encode()).hexdigest(),
-                language="en",
+            corpus.plain_text_article(
+                text, title=f"New clinic page {n + 1}", publisher=f"New clinic {n + 1}"
             )
             for n, (text, _) in enumerate(layouts)
         ],

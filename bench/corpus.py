@@ -5,6 +5,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha256
 from itertools import product
 
 from django.contrib.auth.models import Group, User
@@ -42,6 +43,20 @@ def article_layout(sentences: list[str]) -> tuple[str, list[BlockSpan]]:
         spans.append((block, len(text), len(text) + len(sentence)))
         text += sentence
     return text, spans
+
+
+def plain_text_article(text: str, *, title: str, publisher: str) -> Article:
+    """An unsaved article of pasted English text, as an upload of it would be stored."""
+    return Article(
+        title=title,
+        publisher=publisher,
+        media_type="text/plain",
+        original_size=len(text),
+        text=text,
+        text_length=len(text),
+        content_sha256=sha256(text.encode()).hexdigest(),
+        language="en",
+    )
 
 
 def articles_insert(

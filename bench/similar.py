@@ -22,7 +22,6 @@ import re
 import statistics
 import time
 from collections import Counter
-from hashlib import sha256
 
 from harness import project_on_path
 
@@ -123,7 +122,7 @@ def _load() -> list:
     from django.db import connection, transaction
 
     from claims.bulk_rows import rows_insert
-    from claims.models import Annotation, Article, Tag
+    from claims.models import Annotation, Tag
     from claims.suggest.corpus import HELDOUT_DIR, TRAIN_DIR, read_gold
 
     started = time.perf_counter()
@@ -132,15 +131,8 @@ def _load() -> list:
     layouts = [corpus.article_layout(_article_sentences(pool, n, rng)) for n in range(ARTICLES)]
     articles = corpus.articles_insert(
         articles=[
-            Article(
-                title=f"Clinic page {n + 1}",
-                publisher=f"Clinic {n % PUBLISHERS + 1}",
-                media_type="text/plain",
-                original_size=len(text),
-                text=text,
-                text_length=len(text),
-                content_sha256=sha256(text.encode()).hexdigest(),
-                language="en",
+            corpus.plain_text_article(
+                text, title=f"Clinic page {n + 1}", publisher=f"Clinic {n % PUBLISHERS + 1}"
             )
             for n, (text, _) in enumerate(layouts)
         ],

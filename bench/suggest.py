@@ -29,7 +29,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from hashlib import sha256
 
 from harness import ROOT, project_on_path
 
@@ -257,6 +256,7 @@ def _server_figures() -> None:
 
 
 def _worker_run() -> None:
+    import corpus
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
@@ -285,15 +285,8 @@ def _worker_run() -> None:
             )
         )
         articles.append(
-            Article(
-                title=f"Clinic page {number + 1}",
-                publisher=f"Clinic {number % 150 + 1}",
-                media_type="text/plain",
-                original_size=len(text),
-                text=text,
-                text_length=len(text),
-                content_sha256=sha256(text.encode()).hexdigest(),
-                language="en",
+            corpus.plain_text_article(
+                text, title=f"Clinic page {number + 1}", publisher=f"Clinic {number % 150 + 1}"
             )
         )
         layouts.append(spans)
